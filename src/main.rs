@@ -1,1 +1,4 @@
-fn main(){}
+//! The standalone app: install the panic hook and mount into the page.
+fn main() {
+    protocol_chat::start();
+}

@@ -1,0 +1,89 @@
+# Shared helpers for the scripts in this folder: tool installation, checked and skipped
+# when the right version is already there. Sourced, not run.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+BINARYEN_BIN="$REPO_ROOT/tools/node_modules/.bin"
+export PATH="$HOME/.cargo/bin:$BINARYEN_BIN:$PATH"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
+locked_wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$REPO_ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "Installing trunk $TRUNK_VERSION (slow on 2 cores, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local version
+  version="$(locked_wasm_bindgen_version)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
+    say "Installing wasm-bindgen-cli $version (the version in Cargo.lock)"
+    # Without --locked: one of its pinned dependencies is missing from the registry here.
+    cargo install wasm-bindgen-cli --version "$version"
+  fi
+}
+
+# wasm-opt from the npm package binaryen (132). Debian's binaryen 108 breaks the wasm.
+ensure_wasm_opt() {
+  if [ "$("$BINARYEN_BIN/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ]; then
+    say "Installing wasm-opt (npm binaryen 132)"
+    (cd "$REPO_ROOT/tools" && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    say "Installing Chromium and ChromeDriver from Debian"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  fi
+}
+
+ensure_build_tools() {
+  check_trunk_pins
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+}
+
+# Release build of the app into dist/ with the pinned local tools and no downloads.
+build_app() {
+  say "Building the app (release, wasm-opt) into dist/"
+  (cd "$REPO_ROOT" && cargo fetch --quiet && TRUNK_OFFLINE=true trunk build --release)
+}
+
+build_server() {
+  say "Building protocol-server (release)"
+  (cd "$REPO_ROOT" && cargo build --release -p protocol-server)
+}
+
+# Trunk.toml pins wasm-bindgen too; it must equal Cargo.lock's or trunk would want a download.
+check_trunk_pins() {
+  local locked pinned
+  locked="$(locked_wasm_bindgen_version)"
+  pinned="$(awk -F'"' '/^wasm_bindgen *=/ { print $2 }' "$REPO_ROOT/Trunk.toml")"
+  if [ "$locked" != "$pinned" ]; then
+    echo "Trunk.toml pins wasm-bindgen $pinned but Cargo.lock has $locked: update Trunk.toml" >&2
+    exit 1
+  fi
+}

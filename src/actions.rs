@@ -1,0 +1,530 @@
+//! The commands of the open conversation (`ChatActions`), given to every component
+//! through one context. Each command changes the [`Timeline`] at once (optimistic), talks
+//! to the API, then reconciles with the answer.
+
+use crate::api::{ApiError, Client, Cursor};
+use crate::live::Sink;
+use crate::outbox::{backoff_ms, client_id, OutboxItem};
+use crate::timeline::{Change, EditTicket, SendTicket, Timeline};
+use crate::{storage, time};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol_api::{Attachment, Event, ReactionChanges, SendMessage, UpdateMessage};
+
+/// How many messages the first page holds.
+pub const FIRST_PAGE: u32 = 30;
+/// How many messages each older page holds.
+pub const OLDER_PAGE: u32 = 50;
+
+/// The commands and shared view state of one open conversation.
+#[derive(Clone, Copy)]
+pub struct ChatActions {
+    /// The timeline every row reads.
+    pub timeline: RwSignal<Timeline>,
+    /// The open conversation.
+    pub conversation_id: StoredValue<String>,
+    /// The caller's username (reactions name people by it).
+    pub me: StoredValue<String>,
+    /// The current error sentence for the `role="alert"` banner.
+    pub alert: RwSignal<Option<String>>,
+    /// The row whose text is being edited.
+    pub editing: RwSignal<Option<String>>,
+    /// Bumped when the view must stick to the bottom (my sends).
+    pub to_bottom: RwSignal<u64>,
+    /// Bumped for every new message from someone else that arrived live.
+    pub incoming: RwSignal<u64>,
+    /// The sentence for the polite live region ("Frank: see you at 8").
+    pub announcement: RwSignal<String>,
+    /// Set when the server refused the token: the user must sign in again.
+    pub auth_failed: RwSignal<bool>,
+    client: StoredValue<Client>,
+    /// Automatic retries so far, per client id.
+    attempts: StoredValue<Vec<(String, u32)>>,
+    /// Server ids already marked read (or being marked).
+    read_requested: StoredValue<Vec<String>>,
+    catching_up: StoredValue<bool>,
+}
+
+impl ChatActions {
+    /// Commands for `conversation_id`, as the caller `me`.
+    pub fn new(
+        client: Client,
+        conversation_id: String,
+        timeline: Timeline,
+        me: String,
+        auth_failed: RwSignal<bool>,
+    ) -> Self {
+        let timeline = RwSignal::new(timeline);
+        let client = StoredValue::new(client);
+        let conversation_id = StoredValue::new(conversation_id);
+        Self {
+            timeline,
+            conversation_id,
+            me: StoredValue::new(me),
+            alert: RwSignal::new(None),
+            editing: RwSignal::new(None),
+            to_bottom: RwSignal::new(0),
+            incoming: RwSignal::new(0),
+            announcement: RwSignal::new(String::new()),
+            auth_failed,
+            client,
+            attempts: StoredValue::new(Vec::new()),
+            read_requested: StoredValue::new(Vec::new()),
+            catching_up: StoredValue::new(false),
+        }
+    }
+
+    /// Puts a send on the wire (the timeline guarantees one attempt at a time).
+    fn dispatch(&self, ticket: SendTicket) {
+        let this = *self;
+        spawn_local(async move { this.post(ticket).await });
+    }
+
+    /// The API client.
+    pub fn client(&self) -> Client {
+        self.client.get_value()
+    }
+
+    fn fail(&self, prefix: &str, err: &ApiError) {
+        if err.is_auth() {
+            self.auth_failed.set(true);
+        }
+        self.alert.set(Some(format!("{prefix} {err}")));
+    }
+
+    // ----- loading -----
+
+    /// Loads the newest page; `Err` for the caller to show with a Retry.
+    pub async fn load_newest(&self) -> Result<(), ApiError> {
+        let conv = self.conversation_id.get_value();
+        let page = self
+            .client()
+            .messages(&conv, &Cursor::Newest, FIRST_PAGE)
+            .await?;
+        self.timeline.update(|t| t.load_newest(page));
+        Ok(())
+    }
+
+    /// Loads the next older page unless one is loading or the beginning is reached.
+    /// Returns true when rows were prepended.
+    pub async fn load_older(&self) -> bool {
+        let Some(cursor) = self.timeline.try_update(|t| t.begin_older()).flatten() else {
+            return false;
+        };
+        let conv = self.conversation_id.get_value();
+        match self
+            .client()
+            .messages(&conv, &Cursor::StartingAfter(cursor), OLDER_PAGE)
+            .await
+        {
+            Ok(page) => {
+                self.timeline.update(|t| t.older_loaded(page));
+                true
+            }
+            Err(err) => {
+                self.timeline.update(|t| t.older_failed());
+                self.fail("Older messages could not be loaded.", &err);
+                false
+            }
+        }
+    }
+
+    /// Lists what is newer than the newest loaded message (after a reconnect, or as the
+    /// polling fallback); one catch-up at a time.
+    pub fn catch_up(&self) {
+        if self.catching_up.get_value() || !self.timeline.with_untracked(|t| t.is_loaded()) {
+            return;
+        }
+        self.catching_up.set_value(true);
+        let this = *self;
+        spawn_local(async move {
+            let conv = this.conversation_id.get_value();
+            for _ in 0..10 {
+                let Some(newest) = this.timeline.with_untracked(|t| t.newest_id()) else {
+                    break;
+                };
+                let page = this
+                    .client()
+                    .messages(&conv, &Cursor::EndingBefore(newest), 100)
+                    .await;
+                let Ok(page) = page else { break };
+                let more = page.has_more;
+                let changes = this
+                    .timeline
+                    .try_update(|t| t.newer_loaded(page))
+                    .unwrap_or_default();
+                for change in changes {
+                    this.announce(change);
+                }
+                if !more {
+                    break;
+                }
+            }
+            this.catching_up.set_value(false);
+        });
+    }
+
+    fn announce(&self, change: Change) {
+        match change {
+            Change::NewFromOther { username, text } => {
+                self.announcement.set(format!("{username}: {text}"));
+                self.incoming.update(|n| *n += 1);
+            }
+            Change::NewFromMe => self.to_bottom.update(|n| *n += 1),
+            Change::None | Change::Changed => {}
+        }
+    }
+
+    /// Applies a live event.
+    pub fn apply_event(&self, event: Event) {
+        if event.payload.conversation_id != self.conversation_id.get_value() {
+            return;
+        }
+        if let Some(change) = self.timeline.try_update(|t| t.apply_event(event)) {
+            self.announce(change);
+        }
+    }
+
+    // ----- sending -----
+
+    fn save_outbox(&self, edit: impl FnOnce(&mut crate::outbox::Outbox)) {
+        let conv = self.conversation_id.get_value();
+        let mut outbox = storage::outbox(&conv);
+        edit(&mut outbox);
+        storage::set_outbox(&conv, &outbox);
+    }
+
+    /// Sends a new message: it shows at once, then goes out.
+    pub fn send(&self, text: String, attachments: Vec<Attachment>) {
+        if text.trim().is_empty() && attachments.is_empty() {
+            return;
+        }
+        let id = client_id(js_sys::Math::random);
+        self.queue(OutboxItem {
+            client_id: id,
+            conversation_id: self.conversation_id.get_value(),
+            text,
+            attachments,
+            created_at: time::now(),
+        });
+    }
+
+    /// Shows an outbox item and sends it (new, or restored after a reload).
+    pub fn queue(&self, item: OutboxItem) {
+        let ticket = self
+            .timeline
+            .try_update(|t| {
+                t.send_begin(
+                    &item.client_id,
+                    &item.conversation_id,
+                    &item.text,
+                    item.attachments.clone(),
+                    item.created_at,
+                )
+            })
+            .flatten();
+        if let Some(ticket) = ticket {
+            self.save_outbox(|o| o.put(item));
+            self.to_bottom.update(|n| *n += 1);
+            self.dispatch(ticket);
+        }
+    }
+
+    async fn post(&self, ticket: SendTicket) {
+        let body = SendMessage {
+            conversation_id: self.conversation_id.get_value(),
+            message: ticket.text.clone(),
+            attachments: ticket.attachment_ids.clone(),
+        };
+        let key = ticket.client_id;
+        match self.client().send(&body, &key).await {
+            Ok((message, etag)) => {
+                self.timeline
+                    .update(|t| t.send_confirmed(&key, message, etag));
+                self.save_outbox(|o| o.remove(&key));
+                self.attempts.update_value(|a| a.retain(|(k, _)| *k != key));
+            }
+            Err(err) => {
+                self.timeline.update(|t| t.send_failed(&key));
+                if err.is_auth() {
+                    self.auth_failed.set(true);
+                }
+                if err.is_transient() {
+                    self.schedule_retry(key);
+                } else {
+                    self.save_outbox(|o| o.remove(&key));
+                    self.fail("Your message was not sent.", &err);
+                }
+            }
+        }
+    }
+
+    fn schedule_retry(&self, key: String) {
+        let mut attempt = 0;
+        self.attempts.update_value(|a| match a.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => {
+                attempt = *n;
+                *n += 1;
+            }
+            None => a.push((key.clone(), 1)),
+        });
+        let this = *self;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
+            if is_online() {
+                this.retry(&key);
+            }
+        });
+    }
+
+    /// Sends a failed message again, with the same `Idempotency-Key`.
+    pub fn retry(&self, key: &str) {
+        if let Some(ticket) = self.timeline.try_update(|t| t.retry(key)).flatten() {
+            if !storage::outbox(&self.conversation_id.get_value())
+                .items
+                .iter()
+                .any(|i| i.client_id == key)
+            {
+                let row = self.timeline.with_untracked(|t| t.row(key));
+                if let Some(row) = row {
+                    self.save_outbox(|o| {
+                        o.put(OutboxItem {
+                            client_id: key.to_owned(),
+                            conversation_id: row.message.conversation_id,
+                            text: row.message.message,
+                            attachments: row.message.attachments,
+                            created_at: row.message.created_at,
+                        })
+                    });
+                }
+            }
+            self.dispatch(ticket);
+        }
+    }
+
+    /// Retries every failed send (the network came back).
+    pub fn retry_all(&self) {
+        let failed = self.timeline.with_untracked(|t| t.pending());
+        for (key, status) in failed {
+            if status == crate::timeline::Status::Failed {
+                self.retry(&key);
+            }
+        }
+    }
+
+    /// Drops a failed message for good.
+    pub fn discard(&self, key: &str) {
+        self.timeline.update(|t| t.discard(key));
+        self.save_outbox(|o| o.remove(key));
+    }
+
+    // ----- editing and deleting -----
+
+    /// Saves a new text for my message `key`, optimistically.
+    pub fn edit(&self, key: &str, text: String) {
+        self.editing.set(None);
+        if text.trim().is_empty() {
+            return;
+        }
+        let unchanged = self
+            .timeline
+            .with_untracked(|t| t.row(key).is_some_and(|r| r.message.message == text));
+        if unchanged {
+            return;
+        }
+        if let Some(ticket) = self
+            .timeline
+            .try_update(|t| t.edit_begin(key, &text))
+            .flatten()
+        {
+            let this = *self;
+            let key = key.to_owned();
+            spawn_local(async move { this.put_edit(key, ticket).await });
+        }
+    }
+
+    async fn put_edit(&self, key: String, mut ticket: EditTicket) {
+        loop {
+            let etag = match ticket.etag.clone() {
+                Some(etag) => Some(etag),
+                None => match self.fresh_etag(&key, &ticket.id).await {
+                    Ok(etag) => etag,
+                    Err(reason) => {
+                        self.timeline.update(|t| {
+                            t.edit_failed(&key, ticket.seq);
+                        });
+                        self.alert.set(Some(reason));
+                        return;
+                    }
+                },
+            };
+            let body = UpdateMessage {
+                message: Some(ticket.text.clone()),
+                ..Default::default()
+            };
+            match self
+                .client()
+                .update(&ticket.id, &body, etag.as_deref())
+                .await
+            {
+                Ok((message, etag)) => {
+                    let next = self
+                        .timeline
+                        .try_update(|t| t.edit_confirmed(&key, ticket.seq, message, etag))
+                        .flatten();
+                    match next {
+                        Some(next) => ticket = next,
+                        None => return,
+                    }
+                }
+                Err(err) => {
+                    let restored = self
+                        .timeline
+                        .try_update(|t| t.edit_failed(&key, ticket.seq))
+                        .unwrap_or(false);
+                    if err.status() == Some(412) {
+                        if let Ok((message, etag)) = self.client().message(&ticket.id).await {
+                            self.timeline.update(|t| t.refresh(message, etag));
+                        }
+                        self.alert.set(Some(
+                            "The message was changed elsewhere, so your edit was not saved. \
+                             It shows the newest text again."
+                                .into(),
+                        ));
+                    } else if restored {
+                        self.fail(
+                            "Your edit was not saved; the message shows its text again.",
+                            &err,
+                        );
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The current ETag of a message whose ETag we do not know, if the server's copy
+    /// still has the text we showed; a sentence for the alert otherwise.
+    async fn fresh_etag(&self, key: &str, id: &str) -> Result<Option<String>, String> {
+        let (message, etag) = self.client().message(id).await.map_err(|e| {
+            format!("Your edit was not saved; the message shows its text again. {e}")
+        })?;
+        let ours = self.timeline.with_untracked(|t| t.server_copy(key));
+        let same = ours
+            .is_some_and(|(m, _)| m.message == message.message && m.edited_at == message.edited_at);
+        if same {
+            self.timeline.update(|t| t.set_etag(key, etag.clone()));
+            Ok(etag)
+        } else {
+            self.timeline.update(|t| t.refresh(message, etag));
+            Err(
+                "The message was changed elsewhere, so your edit was not saved. \
+                 It shows the newest text again."
+                    .into(),
+            )
+        }
+    }
+
+    /// Deletes my message `key`: it disappears at once and comes back if that fails.
+    pub fn delete(&self, key: &str) {
+        let Some(id) = self.timeline.try_update(|t| t.delete_begin(key)).flatten() else {
+            return;
+        };
+        let this = *self;
+        let key = key.to_owned();
+        spawn_local(async move {
+            match this.client().delete(&id).await {
+                Ok(_) => this.timeline.update(|t| t.delete_confirmed(&key)),
+                Err(err) if err.status() == Some(404) => {
+                    this.timeline.update(|t| t.delete_confirmed(&key))
+                }
+                Err(err) => {
+                    this.timeline.update(|t| {
+                        t.delete_failed(&key);
+                    });
+                    this.fail(
+                        "The message could not be deleted; it is back in its place.",
+                        &err,
+                    );
+                }
+            }
+        });
+    }
+
+    // ----- reactions and receipts -----
+
+    /// Toggles my reaction `name` on `key` at once, then reconciles with the server.
+    pub fn react(&self, key: &str, name: &str) {
+        let Some((seq, id, present)) = self
+            .timeline
+            .try_update(|t| t.react_begin(key, name))
+            .flatten()
+        else {
+            return;
+        };
+        let body = UpdateMessage {
+            reactions: Some(ReactionChanges::single(name, &self.me.get_value(), present)),
+            ..Default::default()
+        };
+        let this = *self;
+        let key = key.to_owned();
+        spawn_local(async move {
+            match this.client().update(&id, &body, None).await {
+                Ok((message, _)) => this
+                    .timeline
+                    .update(|t| t.react_confirmed(&key, seq, message)),
+                Err(err) => {
+                    this.timeline.update(|t| t.react_failed(&key, seq));
+                    this.fail("Your reaction was not saved.", &err);
+                }
+            }
+        });
+    }
+
+    /// Marks others' messages among `keys` (on screen) read, once each.
+    pub fn mark_read(&self, keys: &[String]) {
+        let ids = self.timeline.with_untracked(|t| t.unread_from_others(keys));
+        for id in ids {
+            let mut fresh = false;
+            self.read_requested.update_value(|r| {
+                fresh = !r.contains(&id);
+                if fresh {
+                    r.push(id.clone());
+                }
+            });
+            if !fresh {
+                continue;
+            }
+            let this = *self;
+            spawn_local(async move {
+                let body = UpdateMessage {
+                    read_at: Some(time::now()),
+                    ..Default::default()
+                };
+                if let Ok((message, _)) = this.client().update(&id, &body, None).await {
+                    this.timeline.update(|t| {
+                        t.apply_updated(message);
+                    });
+                }
+            });
+        }
+    }
+}
+
+/// The browser believes it is online.
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Feeds live events into the conversation's commands.
+pub struct LiveSink(pub ChatActions);
+
+impl Sink for LiveSink {
+    fn event(&self, event: Event) {
+        self.0.apply_event(event);
+    }
+
+    fn catch_up(&self) {
+        self.0.catch_up();
+    }
+}

@@ -1,0 +1,299 @@
+//! The root: settles the configuration, signs in, lists conversations and opens one.
+
+use crate::actions::ChatActions;
+use crate::api::{ApiError, Client};
+use crate::components::conversation_list::{ConversationItem, ConversationList};
+use crate::components::conversation_view::ConversationView;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::sign_in::SignIn;
+use crate::config::{fragment_with, parse_fragment, Config, Layer};
+use crate::storage;
+use crate::timeline::Timeline;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the fragment without a new history entry.
+fn replace_hash(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+    let url = if fragment.is_empty() {
+        path
+    } else {
+        format!("{path}#{fragment}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Reads `config.json` beside the page; missing or broken counts as empty.
+async fn config_file() -> Layer {
+    crate::api::fetch_text("config.json")
+        .await
+        .map(|t| Layer::from_json(&t))
+        .unwrap_or_default()
+}
+
+/// Settles the configuration (UI.md order). A token in the fragment moves to
+/// `sessionStorage` and leaves the URL.
+async fn load_config(options: Layer, standalone: bool) -> Config {
+    let mut layer = options;
+    if standalone {
+        let hash = location_hash();
+        let fragment = parse_fragment(&hash);
+        if let Some(token) = fragment.token.as_deref().filter(|t| !t.is_empty()) {
+            storage::set_token(token);
+            replace_hash(&fragment_with(&hash, "token", None));
+        }
+        layer = layer.or(fragment);
+    }
+    layer = layer.or(Layer {
+        token: storage::token(),
+        ..Layer::default()
+    });
+    if standalone && (layer.token.is_none() || layer.api_base.is_none()) {
+        layer = layer.or(config_file().await);
+    }
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Config::resolve(layer, &origin, standalone)
+}
+
+/// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank.
+#[component]
+pub fn App(
+    /// The embedder's options, the first configuration layer.
+    options: Layer,
+    /// Standalone page (conversation list, URL state) rather than a widget.
+    standalone: bool,
+) -> impl IntoView {
+    let config = RwSignal::new(None::<Config>);
+    leptos::task::spawn_local(async move {
+        config.set(Some(load_config(options, standalone).await));
+    });
+    let theme = move || config.with(|c| c.as_ref().and_then(|c| c.theme.clone()));
+    view! {
+        <div class="pc-app" data-theme=theme>
+            {move || match config.get() {
+                Some(config) => view! { <Root config/> }.into_any(),
+                None => view! { <p class="pc-muted" role="status">"Loading…"</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Commands of every conversation opened so far, owned by the root so an answer that
+/// lands after the view changed never touches a disposed signal.
+#[derive(Clone, Copy)]
+pub struct ActionsCache {
+    owner: StoredValue<Owner>,
+    map: StoredValue<HashMap<String, ChatActions>>,
+}
+
+impl ActionsCache {
+    /// The commands of `conversation_id` for `client`, created on first use.
+    pub fn get(
+        &self,
+        client: &Client,
+        conversation_id: &str,
+        auth_failed: RwSignal<bool>,
+    ) -> ChatActions {
+        let key = format!("{}\n{conversation_id}", client.identity());
+        if let Some(actions) = self.map.with_value(|m| m.get(&key).copied()) {
+            return actions;
+        }
+        let actions = self.owner.with_value(|owner| {
+            owner.with(|| {
+                ChatActions::new(
+                    client.clone(),
+                    conversation_id.to_owned(),
+                    Timeline::default(),
+                    String::new(),
+                    auth_failed,
+                )
+            })
+        });
+        self.map.update_value(|m| {
+            m.insert(key, actions);
+        });
+        actions
+    }
+}
+
+#[component]
+fn Root(config: Config) -> impl IntoView {
+    let token = RwSignal::new(config.token.clone());
+    let auth_failed = RwSignal::new(false);
+    provide_context(ActionsCache {
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
+        map: StoredValue::new(HashMap::new()),
+    });
+    let sign_in = Callback::new(move |t: String| {
+        storage::set_token(&t);
+        auth_failed.set(false);
+        token.set(Some(t));
+    });
+    let sign_out = Callback::new(move |()| {
+        storage::set_token("");
+        token.set(None);
+    });
+    let config = StoredValue::new(config);
+    view! {
+        {move || match token.get() {
+            None => view! { <SignIn on_sign_in=sign_in/> }.into_any(),
+            Some(t) => {
+                let config = config.get_value();
+                let client = Client::new(&config.api_base, &t);
+                view! { <Session client config auth_failed sign_out/> }.into_any()
+            }
+        }}
+    }
+}
+
+/// The conversations with their titles (UI.md: group name, else the other contact's
+/// display name, else their username).
+async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, ApiError> {
+    let page = client.conversations().await?;
+    let contacts = client.contacts().await.map(|p| p.data).unwrap_or_default();
+    let mut items = Vec::with_capacity(page.data.len());
+    for conv in page.data {
+        let mut title = None;
+        if let Some(group) = &conv.group_id {
+            title = client.group(group).await.ok().map(|g| g.name);
+        }
+        if title.is_none() {
+            title = conv.contact_id.as_ref().and_then(|id| {
+                contacts.iter().find(|c| c.id == *id).map(|c| {
+                    c.display_name
+                        .clone()
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or_else(|| c.username.clone())
+                })
+            });
+        }
+        items.push(ConversationItem {
+            id: conv.id,
+            title: title.unwrap_or_else(|| "Conversation".to_owned()),
+        });
+    }
+    Ok(items)
+}
+
+#[component]
+fn Session(
+    client: Client,
+    config: Config,
+    auth_failed: RwSignal<bool>,
+    sign_out: Callback<()>,
+) -> impl IntoView {
+    let standalone = config.standalone;
+    let current = RwSignal::new(config.conversation_id.clone());
+    let list = RwSignal::new(None::<Result<Vec<ConversationItem>, ApiError>>);
+    let load_list = {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                let result = load_conversations(client).await;
+                if result.as_ref().is_err_and(ApiError::is_auth) {
+                    auth_failed.set(true);
+                }
+                list.try_set(Some(result));
+            });
+        }
+    };
+    load_list();
+    let load_list = StoredValue::new_local(load_list);
+    let items = Signal::derive(move || {
+        list.with(|l| {
+            l.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
+    });
+    // Open the first conversation when none is asked for.
+    Effect::new(move |_| {
+        if current.with_untracked(Option::is_none) {
+            if let Some(first) = items.with(|i| i.first().map(|c| c.id.clone())) {
+                current.set(Some(first));
+            }
+        }
+    });
+    if standalone {
+        let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+            let wanted = parse_fragment(&location_hash()).conversation_id;
+            if wanted.is_some() && wanted != current.get_untracked() {
+                current.set(wanted);
+            }
+        });
+        on_cleanup(move || handle.remove());
+        // Keep the open conversation in the URL, so a reload or a shared link opens it.
+        Effect::new(move |_| {
+            if let Some(id) = current.get() {
+                let hash = location_hash();
+                if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {
+                    replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
+                }
+            }
+        });
+    }
+    let title = Signal::derive(move || {
+        let id = current.get().unwrap_or_default();
+        items.with(|i| {
+            i.iter()
+                .find(|c| c.id == id)
+                .map(|c| c.title.clone())
+                .unwrap_or_else(|| "Conversation".to_owned())
+        })
+    });
+    let list_error = move || match list.get() {
+        Some(Err(err)) if !auth_failed.get() => Some(view! {
+            <ErrorBanner
+                message=format!("The conversations could not be loaded. {err}")
+                on_retry=move |()| load_list.with_value(|f| f())
+            />
+        }),
+        _ => None,
+    };
+    let client = StoredValue::new(client);
+    view! {
+        <div class="pc-layout" class:pc-layout--widget=!standalone>
+            {standalone.then(|| view! { <ConversationList items current=current/> })}
+            <main class="pc-main">
+                {move || auth_failed.get().then(|| view! {
+                    <ErrorBanner
+                        message="Your session has expired or the token is not valid. Please sign in again."
+                        on_sign_in=sign_out
+                    />
+                })}
+                {list_error}
+                {move || match current.get() {
+                    Some(id) => view! {
+                        <ConversationView
+                            client=client.get_value()
+                            conversation_id=id
+                            title
+                            auth_failed
+                        />
+                    }
+                    .into_any(),
+                    None => view! {
+                        <p class="pc-muted">"No conversation is open."</p>
+                    }
+                    .into_any(),
+                }}
+            </main>
+        </div>
+    }
+}

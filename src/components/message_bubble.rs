@@ -1,0 +1,541 @@
+//! One message: an `article` with sender, text (as text, safe links only), time, status,
+//! actions, reactions and attachments. `MessageRow` reads the timeline; `MessageBubble`
+//! is the view, usable on its own.
+
+use crate::actions::ChatActions;
+use crate::components::{attachment_list, reaction_bar, reaction_picker};
+use crate::dom::{self, B};
+use crate::format::{initials, split_links, Segment};
+use crate::time;
+use crate::timeline::{RowView, Status};
+use leptos::html;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::Document;
+
+/// Where a row sits in the feed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowMeta {
+    /// Same sender as the row above, shortly after: no header.
+    pub grouped: bool,
+    /// 1-based position, for `aria-posinset`.
+    pub posinset: usize,
+    /// Number of rows, or -1 while older ones exist, for `aria-setsize`.
+    pub setsize: i64,
+}
+
+/// A row of the feed, reading its message from the timeline by key.
+#[component]
+pub fn MessageRow(
+    /// The stable row key.
+    row_key: String,
+    /// Where the row sits.
+    #[prop(into)]
+    meta: Signal<RowMeta>,
+) -> impl IntoView {
+    let Some(actions) = use_context::<ChatActions>() else {
+        return ().into_any();
+    };
+    let timeline = actions.timeline;
+    let rev = {
+        let key = row_key.clone();
+        Memo::new(move |_| timeline.with(|t| t.rev(&key)))
+    };
+    let initial = timeline.with_untracked(|t| t.row(&row_key));
+    let Some(initial) = initial else {
+        return ().into_any();
+    };
+    let own = timeline.with_untracked(|t| t.is_mine(&initial.message));
+    let row = {
+        let key = row_key.clone();
+        let last = StoredValue::new(initial);
+        Memo::new(move |_| {
+            rev.track();
+            if let Some(row) = timeline.with_untracked(|t| t.row(&key)) {
+                last.set_value(row);
+            }
+            last.get_value()
+        })
+    };
+    view! { <MessageBubble row meta own me=actions.me.get_value()/> }.into_any()
+}
+
+/// Appends message text as text nodes, with safe links as `<a>`.
+fn text_into(doc: &Document, mut p: B, text: &str) -> B {
+    for segment in split_links(text) {
+        p = match segment {
+            Segment::Text(t) => p.text(t),
+            Segment::Link(href) => p.child(B::new(doc, "a", "").map(|a| {
+                a.attr("href", href)
+                    .attr("rel", "noopener noreferrer")
+                    .attr("target", "_blank")
+                    .text(href)
+            })),
+        };
+    }
+    p
+}
+
+/// What the bubble's sections are built from.
+#[derive(Clone)]
+struct Inputs {
+    row: RowView,
+    grouped: bool,
+    editing: bool,
+}
+
+/// The sections of a bubble, each rebuilt only when what it shows changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Gutter,
+    Header,
+    Bubble,
+    Failed,
+    Reactions,
+    Actions,
+}
+
+const SECTIONS: [Section; 6] = [
+    Section::Gutter,
+    Section::Header,
+    Section::Bubble,
+    Section::Failed,
+    Section::Reactions,
+    Section::Actions,
+];
+
+fn changed(section: Section, old: &Inputs, new: &Inputs) -> bool {
+    let (o, n) = (&old.row.message, &new.row.message);
+    match section {
+        Section::Gutter | Section::Header => old.grouped != new.grouped,
+        Section::Bubble => {
+            old.editing != new.editing
+                || o.message != n.message
+                || o.attachments != n.attachments
+                || o.edited_at != n.edited_at
+                || o.read_at != n.read_at
+                || old.row.status != new.row.status
+        }
+        Section::Failed | Section::Actions => old.row.status != new.row.status,
+        Section::Reactions => o.reactions != n.reactions,
+    }
+}
+
+/// The bubble's parameters, for the `content` directive.
+#[derive(Clone)]
+struct Content {
+    row: Signal<RowView>,
+    meta: Signal<RowMeta>,
+    editing: Memo<bool>,
+    own: bool,
+    me: StoredValue<String>,
+    api_base: StoredValue<String>,
+}
+
+impl Content {
+    fn build(&self, doc: &Document, section: Section, i: &Inputs) -> Option<B> {
+        let m = &i.row.message;
+        match section {
+            Section::Gutter => {
+                let gutter = B::new(doc, "div", "pc-msg__gutter")?;
+                if i.grouped {
+                    return Some(gutter);
+                }
+                let avatar = match &m.contact.avatar_url {
+                    Some(src) => B::new(doc, "img", "pc-avatar").map(|a| {
+                        a.attr("src", src)
+                            .attr("alt", "")
+                            .attr("width", "32")
+                            .attr("height", "32")
+                            .attr("loading", "lazy")
+                    }),
+                    None => B::new(doc, "span", "pc-avatar pc-avatar--initials")
+                        .map(|a| a.attr("aria-hidden", "true").text(&initials(&m.contact.username))),
+                };
+                Some(gutter.child(avatar))
+            }
+            Section::Header => {
+                let class = if i.grouped {
+                    "pc-msg__header pc-visually-hidden"
+                } else {
+                    "pc-msg__header"
+                };
+                Some(B::new(doc, "div", class)?.child(
+                    B::new(doc, "span", "pc-msg__author").map(|a| a.text(&m.contact.username)),
+                ))
+            }
+            Section::Bubble => {
+                let text = if i.editing {
+                    None
+                } else {
+                    B::new(doc, "p", "pc-msg__text").map(|p| text_into(doc, p, &m.message))
+                };
+                let attachments = attachment_list::build(
+                    doc,
+                    &m.attachments,
+                    &self.api_base.get_value(),
+                );
+                let time = B::new(doc, "time", "").map(|t| {
+                    t.attr("datetime", &time::iso(m.created_at))
+                        .attr("title", &time::full(m.created_at))
+                        .text(&time::clock(m.created_at))
+                });
+                let mut meta = B::new(doc, "div", "pc-msg__meta")?.child(time);
+                if m.edited_at.is_some() {
+                    meta = meta.child(B::new(doc, "span", "pc-msg__edited").map(|e| e.text("edited")));
+                }
+                if self.own && m.read_at.is_some() {
+                    meta = meta.child(B::new(doc, "span", "pc-msg__read").map(|e| e.text("Read")));
+                }
+                if i.row.status == Status::Sending {
+                    meta = meta.child(B::new(doc, "span", "pc-msg__sending").map(|e| e.text("Sending…")));
+                }
+                Some(
+                    B::new(doc, "div", "pc-msg__bubble")?
+                        .child(text)
+                        .child(attachments)
+                        .child(Some(meta)),
+                )
+            }
+            Section::Failed => {
+                let slot = B::new(doc, "div", "pc-msg__failed")?;
+                if i.row.status != Status::Failed {
+                    return Some(slot.attr("hidden", ""));
+                }
+                Some(
+                    slot.child(B::new(doc, "span", "pc-msg__failed-text").map(|s| s.text("Not sent")))
+                        .child(B::button(doc, "pc-button pc-button--small", "retry", "Retry"))
+                        .child(B::button(
+                            doc,
+                            "pc-button pc-button--small pc-button--quiet",
+                            "discard",
+                            "Discard",
+                        )),
+                )
+            }
+            Section::Reactions => {
+                let slot = B::new(doc, "div", "pc-msg__reactions")?;
+                Some(slot.child(reaction_bar::build(doc, &m.reactions, &self.me.get_value())))
+            }
+            Section::Actions => {
+                let slot = B::new(doc, "div", "pc-msg__actions")?;
+                if i.row.status != Status::Sent {
+                    return Some(slot.attr("hidden", ""));
+                }
+                let mut slot = slot.child(
+                    B::button(doc, "pc-action", "pick", "Add reaction")
+                        .map(|b| b.attr("aria-haspopup", "dialog")),
+                );
+                if self.own {
+                    slot = slot
+                        .child(B::button(doc, "pc-action", "edit", "Edit"))
+                        .child(B::button(doc, "pc-action", "delete", "Delete"));
+                }
+                Some(slot)
+            }
+        }
+    }
+}
+
+/// Fills the article with its sections now, and keeps them up to date.
+fn content(el: web_sys::Element, params: Content) {
+    let Some(doc) = dom::document() else { return };
+    let built: Rc<RefCell<Option<(Inputs, Vec<web_sys::Element>)>>> = Rc::new(RefCell::new(None));
+    let effect = RenderEffect::new(move |_| {
+        let inputs = Inputs {
+            row: params.row.get(),
+            grouped: params.meta.with(|m| m.grouped),
+            editing: params.editing.get(),
+        };
+        let mut state = built.borrow_mut();
+        match state.as_mut() {
+            None => {
+                let mut nodes = Vec::with_capacity(SECTIONS.len());
+                for section in SECTIONS {
+                    if let Some(b) = params.build(&doc, section, &inputs) {
+                        let _ = el.append_with_node_1(&b.0);
+                        nodes.push(b.0);
+                    }
+                }
+                *state = Some((inputs, nodes));
+            }
+            Some((old, nodes)) => {
+                for (section, node) in SECTIONS.iter().zip(nodes.iter_mut()) {
+                    if changed(*section, old, &inputs) {
+                        if let Some(b) = params.build(&doc, *section, &inputs) {
+                            dom::swap(node, &b.0);
+                            *node = b.0;
+                        }
+                    }
+                }
+                *old = inputs;
+            }
+        }
+    });
+    StoredValue::new_local(effect);
+}
+
+/// The view of one message: an article whose repeating markup is built by
+/// [`crate::dom`] (see there why); the edit box, picker and dialog are components.
+#[component]
+pub fn MessageBubble(
+    /// What the row shows.
+    #[prop(into)]
+    row: Signal<RowView>,
+    /// Where it sits in the feed.
+    #[prop(into)]
+    meta: Signal<RowMeta>,
+    /// Sent by the caller.
+    own: bool,
+    /// The caller's username.
+    #[prop(into)]
+    me: String,
+) -> impl IntoView {
+    let actions = use_context::<ChatActions>();
+    let key = StoredValue::new(row.with_untracked(|r| r.key.clone()));
+    let article = NodeRef::<html::Article>::new();
+    let picker_open = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let editing = Memo::new(move |_| {
+        actions.is_some_and(|a| {
+            a.editing
+                .with(|e| key.with_value(|k| e.as_deref() == Some(k.as_str())))
+        })
+    });
+    let focus_article = move || {
+        if let Some(el) = article.try_get_untracked().flatten() {
+            let _ = el.focus();
+        }
+    };
+    let run = move |f: &dyn Fn(ChatActions)| {
+        if let Some(a) = actions {
+            f(a);
+        }
+    };
+    let params = Content {
+        row,
+        meta,
+        editing,
+        own,
+        me: StoredValue::new(me),
+        api_base: StoredValue::new(
+            actions
+                .map(|a| a.client().base().to_owned())
+                .unwrap_or_default(),
+        ),
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((act, _)) = dom::action_of(&ev) else {
+            return;
+        };
+        let k = key.get_value();
+        match act.as_str() {
+            "retry" => run(&|a| a.retry(&k)),
+            "discard" => run(&|a| a.discard(&k)),
+            "edit" => run(&|a| a.editing.set(Some(k.clone()))),
+            "delete" => confirm_delete.set(true),
+            "pick" => picker_open.update(|o| *o = !*o),
+            "save" => {
+                let text = article
+                    .get_untracked()
+                    .and_then(|el| el.query_selector("textarea").ok().flatten())
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                    .map(|t| t.value())
+                    .unwrap_or_default();
+                run(&|a| a.edit(&k, text.clone()));
+                focus_article();
+            }
+            "cancel" => {
+                run(&|a| a.editing.set(None));
+                focus_article();
+            }
+            "confirm-delete" => {
+                confirm_delete.set(false);
+                run(&|a| a.delete(&k));
+            }
+            "cancel-delete" => {
+                confirm_delete.set(false);
+                focus_article();
+            }
+            other => {
+                if let Some(name) = other.strip_prefix("toggle:") {
+                    run(&|a| a.react(&k, name));
+                } else if let Some(name) = other.strip_prefix("react:") {
+                    picker_open.set(false);
+                    run(&|a| a.react(&k, name));
+                    focus_article();
+                }
+            }
+        }
+    };
+    let open = Signal::derive(move || Open {
+        edit: editing.get(),
+        picker: picker_open.get(),
+        delete: confirm_delete.get(),
+    });
+    let overlay_params = Overlays { open, row };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let Some((act, target)) = dom::action_of(&ev) else {
+            if ev.key() == "Escape" {
+                picker_open.set(false);
+                confirm_delete.set(false);
+            }
+            return;
+        };
+        let key_name = ev.key();
+        if act == "edit-input" && key_name == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            let text = target
+                .dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            run(&|a| a.edit(&key.get_value(), text.clone()));
+            focus_article();
+        } else if key_name == "Escape" {
+            ev.prevent_default();
+            if act == "edit-input" {
+                run(&|a| a.editing.set(None));
+            }
+            picker_open.set(false);
+            confirm_delete.set(false);
+            focus_article();
+        }
+    };
+    view! {
+        <article
+            class=move || match (own, meta.with(|m| m.grouped)) {
+                (true, true) => "pc-msg pc-msg--own pc-msg--grouped",
+                (true, false) => "pc-msg pc-msg--own",
+                (false, true) => "pc-msg pc-msg--grouped",
+                (false, false) => "pc-msg",
+            }
+            data-key=key.get_value()
+            data-message-id=move || row.with(|r| r.message.id.clone())
+            data-status=move || row.with(|r| r.status.as_str())
+            aria-posinset=move || meta.with(|m| m.posinset)
+            aria-setsize=move || meta.with(|m| m.setsize)
+            tabindex="0"
+            node_ref=article
+            use:content=params
+            on:click=on_click
+            on:keydown=on_keydown
+        >
+            <div class="pc-msg__overlays" use:overlays=overlay_params></div>
+        </article>
+    }
+}
+
+/// The edit box: textbox "Edit message" with "Save" and "Cancel" (keys handled by the
+/// bubble: Enter saves, Escape cancels).
+fn edit_box(doc: &Document, text: &str) -> Option<B> {
+    let input = B::new(doc, "textarea", "pc-input pc-edit__input")?
+        .attr("aria-label", "Edit message")
+        .attr("rows", "2")
+        .attr("data-act", "edit-input")
+        .text(text);
+    let buttons = B::new(doc, "div", "pc-edit__buttons")?
+        .child(B::button(doc, "pc-button pc-button--primary pc-button--small", "save", "Save"))
+        .child(B::button(doc, "pc-button pc-button--small", "cancel", "Cancel"));
+    Some(
+        B::new(doc, "div", "pc-edit")?
+            .attr("data-overlay", "edit")
+            .child(Some(input))
+            .child(Some(buttons)),
+    )
+}
+
+/// The delete confirmation: a dialog whose confirm button is "Delete".
+fn delete_dialog(doc: &Document) -> Option<B> {
+    let buttons = B::new(doc, "div", "pc-dialog__buttons")?
+        .child(B::button(doc, "pc-button pc-button--danger", "confirm-delete", "Delete"))
+        .child(B::button(doc, "pc-button", "cancel-delete", "Cancel"));
+    Some(
+        B::new(doc, "div", "pc-dialog")?
+            .attr("role", "dialog")
+            .attr("aria-modal", "true")
+            .attr("aria-label", "Delete message")
+            .attr("data-overlay", "delete")
+            .child(B::new(doc, "p", "").map(|p| {
+                p.text("Delete this message for everyone? This cannot be undone.")
+            }))
+            .child(Some(buttons)),
+    )
+}
+
+/// Which overlays are open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Open {
+    edit: bool,
+    picker: bool,
+    delete: bool,
+}
+
+/// The overlay state, for the `overlays` directive.
+#[derive(Clone)]
+struct Overlays {
+    open: Signal<Open>,
+    row: Signal<RowView>,
+}
+
+fn focus_in(el: &web_sys::Element, selector: &str) {
+    if let Ok(Some(target)) = el.query_selector(selector) {
+        if let Some(target) = target.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = target.focus();
+        }
+    }
+    if let Some(area) = el
+        .query_selector("textarea")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    {
+        let end = area.value().len() as u32;
+        let _ = area.set_selection_range(end, end);
+    }
+}
+
+/// Opens and closes the edit box, picker and delete dialog inside `el`.
+fn overlays(el: web_sys::Element, params: Overlays) {
+    let Some(doc) = dom::document() else { return };
+    let slots: Vec<web_sys::Element> = (0..3)
+        .filter_map(|_| doc.create_element("div").ok())
+        .inspect(|slot| {
+            let _ = el.append_with_node_1(slot);
+        })
+        .collect();
+    let effect = RenderEffect::new(move |prev: Option<Open>| {
+        let open = params.open.get();
+        let was = prev.unwrap_or(Open {
+            edit: false,
+            picker: false,
+            delete: false,
+        });
+        let wanted = [
+            (open.edit, was.edit, "textarea"),
+            (open.picker, was.picker, "button"),
+            (open.delete, was.delete, "[data-act=cancel-delete]"),
+        ];
+        for (i, (now, before, focus)) in wanted.into_iter().enumerate() {
+            let Some(slot) = slots.get(i) else { continue };
+            if now == before {
+                continue;
+            }
+            slot.set_inner_html("");
+            if now {
+                let built = match i {
+                    0 => edit_box(&doc, &params.row.with_untracked(|r| r.message.message.clone())),
+                    1 => reaction_picker::build(&doc),
+                    _ => delete_dialog(&doc),
+                };
+                if let Some(b) = built {
+                    let _ = slot.append_with_node_1(&b.0);
+                    focus_in(slot, focus);
+                }
+            }
+        }
+        open
+    });
+    StoredValue::new_local(effect);
+}

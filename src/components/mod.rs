@@ -1,0 +1,14 @@
+//! The views, one component a file. They read state through signals and send commands
+//! through [`crate::actions::ChatActions`].
+
+pub mod app;
+pub mod attachment_list;
+pub mod composer;
+pub mod conversation_list;
+pub mod conversation_view;
+pub mod error_banner;
+pub mod message_bubble;
+pub mod message_list;
+pub mod reaction_bar;
+pub mod reaction_picker;
+pub mod sign_in;

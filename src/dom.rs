@@ -1,0 +1,80 @@
+//! A tiny, non-generic DOM builder for the markup that repeats in every row (bubble
+//! content, reactions, attachments). Leptos's `view!` monomorphizes every tree into its
+//! own code; these few functions keep the wasm inside its size budget. Text always goes
+//! in as text nodes, never as HTML.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
+
+/// The page's document.
+pub fn document() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// An element under construction.
+pub struct B(pub Element);
+
+impl B {
+    /// A new `tag` element with `class` (empty for none).
+    pub fn new(doc: &Document, tag: &str, class: &str) -> Option<B> {
+        let el = doc.create_element(tag).ok()?;
+        if !class.is_empty() {
+            el.set_class_name(class);
+        }
+        Some(B(el))
+    }
+
+    /// Sets an attribute.
+    pub fn attr(self, name: &str, value: &str) -> Self {
+        let _ = self.0.set_attribute(name, value);
+        self
+    }
+
+    /// Appends text (as a text node).
+    pub fn text(self, text: &str) -> Self {
+        let _ = self.0.append_with_str_1(text);
+        self
+    }
+
+    /// Appends a child, if any.
+    pub fn child(self, child: Option<B>) -> Self {
+        if let Some(c) = child {
+            let _ = self.0.append_with_node_1(&c.0);
+        }
+        self
+    }
+
+    /// A `<button type="button">` with an action name for event delegation.
+    pub fn button(doc: &Document, class: &str, act: &str, label: &str) -> Option<B> {
+        Some(B::new(doc, "button", class)?.attr("type", "button").attr("data-act", act).text(label))
+    }
+}
+
+/// The action of the `[data-act]` element an event came from, and that element.
+pub fn action_of(event: &web_sys::Event) -> Option<(String, Element)> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    let el = target.closest("[data-act]").ok()??;
+    Some((el.get_attribute("data-act")?, el))
+}
+
+/// Replaces `old` by `new` in place, keeping keyboard focus on the control with the same
+/// action if it had it.
+pub fn swap(old: &Element, new: &Element) {
+    let focused = document()
+        .and_then(|d| d.active_element())
+        .filter(|a| old.contains(Some(a)))
+        .and_then(|a| a.get_attribute("data-act"));
+    let _ = old.replace_with_with_node_1(new);
+    if let Some(act) = focused {
+        if let Ok(Some(el)) = new.query_selector(&format!("[data-act=\"{}\"]", css_escape(&act))) {
+            if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
+/// Escapes a value for a double-quoted CSS attribute selector.
+fn css_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}

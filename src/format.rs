@@ -1,0 +1,245 @@
+//! Pure presentation rules: grouping, date separators, human sizes and link splitting.
+
+use protocol_api::Timestamp;
+
+/// Consecutive messages from one sender closer than this (seconds) are grouped.
+pub const GROUP_WINDOW_SECS: Timestamp = 5 * 60;
+
+/// The local calendar day of `ts`, given the time zone's offset east of UTC in minutes.
+pub fn day_key(ts: Timestamp, offset_east_minutes: i64) -> i64 {
+    (ts + offset_east_minutes * 60).div_euclid(86_400)
+}
+
+/// How a row relates to the one above it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowLayout {
+    /// A date separator goes above this row.
+    pub new_day: bool,
+    /// Same sender as the row above, within the group window, same day: no header.
+    pub grouped: bool,
+}
+
+/// Layout of every row from (sender id, created_at, day key), oldest first.
+pub fn layout(rows: &[(&str, Timestamp, i64)]) -> Vec<RowLayout> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut prev: Option<&(&str, Timestamp, i64)> = None;
+    for row in rows {
+        let new_day = prev.is_none_or(|p| p.2 != row.2);
+        let grouped = !new_day
+            && prev.is_some_and(|p| p.0 == row.0 && (row.1 - p.1).abs() < GROUP_WINDOW_SECS);
+        out.push(RowLayout { new_day, grouped });
+        prev = Some(row);
+    }
+    out
+}
+
+/// A byte count in human units with one decimal: "512 B", "2.4 KB", "2.4 MB" (SI, 1000).
+/// Integer arithmetic only (no float formatting in the wasm).
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut divisor: u64 = 100;
+    for unit in ["KB", "MB", "GB", "TB"] {
+        let tenths = bytes.saturating_add(divisor / 2) / divisor;
+        if tenths < 10_000 || unit == "TB" {
+            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
+        }
+        divisor *= 1000;
+    }
+    String::new()
+}
+
+/// A piece of message text: plain, or a link that is safe to make clickable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// Plain text.
+    Text(&'a str),
+    /// An `http`, `https` or `mailto` link.
+    Link(&'a str),
+}
+
+/// The first link in `s`: (byte offset, scheme length).
+fn link_start(s: &str) -> Option<(usize, usize)> {
+    let lower = s.to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .filter_map(|scheme| {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(scheme) {
+                let at = from + pos;
+                let boundary = at == 0
+                    || s[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_whitespace() || "([<\"'".contains(c));
+                if boundary {
+                    return Some((at, scheme.len()));
+                }
+                from = at + scheme.len();
+            }
+            None
+        })
+        .min()
+}
+
+fn link_len(s: &str) -> usize {
+    let end = s
+        .find(|c: char| c.is_ascii_whitespace() || c == '\u{a0}' || "<>\"".contains(c))
+        .unwrap_or(s.len());
+    let trimmed = s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
+    trimmed.len()
+}
+
+/// Splits text into plain and link segments; only `http`, `https` and `mailto` links.
+pub fn split_links(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((start, scheme_len)) = link_start(rest) {
+        let len = link_len(&rest[start..]);
+        if len <= scheme_len {
+            out.push(Segment::Text(&rest[..start + scheme_len]));
+            rest = &rest[start + scheme_len..];
+            continue;
+        }
+        if start > 0 {
+            out.push(Segment::Text(&rest[..start]));
+        }
+        out.push(Segment::Link(&rest[start..start + len]));
+        rest = &rest[start + len..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Text(rest));
+    }
+    out
+}
+
+/// Initials for an avatar placeholder: the first letter and the next capital, if any.
+pub fn initials(username: &str) -> String {
+    let mut chars = username.chars();
+    let first = chars.next().map(|c| c.to_ascii_uppercase());
+    let second = chars.find(char::is_ascii_uppercase);
+    first.into_iter().chain(second).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_key_follows_the_offset() {
+        assert_eq!(day_key(0, 0), 0);
+        assert_eq!(day_key(86_399, 0), 0);
+        assert_eq!(day_key(86_400, 0), 1);
+        assert_eq!(day_key(23 * 3600, 120), 1, "23:00 UTC is tomorrow at UTC+2");
+        assert_eq!(day_key(3600, -120), -1, "01:00 UTC is yesterday at UTC-2");
+    }
+
+    #[test]
+    fn first_row_starts_a_day_and_a_group() {
+        assert_eq!(
+            layout(&[("a", 0, 0)]),
+            [RowLayout {
+                new_day: true,
+                grouped: false
+            }]
+        );
+    }
+
+    #[test]
+    fn same_sender_within_window_is_grouped() {
+        let l = layout(&[("a", 0, 0), ("a", 60, 0), ("a", 60 + GROUP_WINDOW_SECS, 0)]);
+        assert!(l[1].grouped);
+        assert!(!l[2].grouped, "too far apart");
+    }
+
+    #[test]
+    fn other_sender_breaks_the_group() {
+        let l = layout(&[("a", 0, 0), ("b", 10, 0), ("a", 20, 0)]);
+        assert!(!l[1].grouped && !l[2].grouped);
+    }
+
+    #[test]
+    fn new_day_gets_a_separator_and_breaks_the_group() {
+        let l = layout(&[("a", 86_390, 0), ("a", 86_410, 1)]);
+        assert!(l[1].new_day);
+        assert!(!l[1].grouped);
+    }
+
+    #[test]
+    fn sizes_in_human_units() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(1000), "1.0 KB");
+        assert_eq!(human_size(2_400_000), "2.4 MB");
+        assert_eq!(human_size(999_999), "1.0 MB");
+        assert_eq!(human_size(25 * 1024 * 1024), "26.2 MB");
+        assert_eq!(human_size(3_000_000_000), "3.0 GB");
+    }
+
+    #[test]
+    fn plain_text_is_one_segment() {
+        assert_eq!(split_links("hello"), [Segment::Text("hello")]);
+        assert!(split_links("").is_empty());
+    }
+
+    #[test]
+    fn links_are_split_out() {
+        assert_eq!(
+            split_links("see https://example.com/a?b=1, ok"),
+            [
+                Segment::Text("see "),
+                Segment::Link("https://example.com/a?b=1"),
+                Segment::Text(", ok")
+            ]
+        );
+        assert_eq!(
+            split_links("mail mailto:a@b.c."),
+            [
+                Segment::Text("mail "),
+                Segment::Link("mailto:a@b.c"),
+                Segment::Text(".")
+            ]
+        );
+        assert_eq!(
+            split_links("(http://x.y)"),
+            [
+                Segment::Text("("),
+                Segment::Link("http://x.y"),
+                Segment::Text(")")
+            ]
+        );
+    }
+
+    #[test]
+    fn other_schemes_stay_text() {
+        assert_eq!(
+            split_links("javascript:alert(1) data:text/html,x ftp://x"),
+            [Segment::Text(
+                "javascript:alert(1) data:text/html,x ftp://x"
+            )]
+        );
+        assert_eq!(split_links("xhttp://a"), [Segment::Text("xhttp://a")]);
+    }
+
+    #[test]
+    fn bare_scheme_is_not_a_link() {
+        assert_eq!(
+            split_links("just https:// here"),
+            [Segment::Text("just https://"), Segment::Text(" here")]
+        );
+        assert_eq!(split_links("mailto:"), [Segment::Text("mailto:")]);
+    }
+
+    #[test]
+    fn uppercase_scheme_is_a_link() {
+        assert_eq!(split_links("HTTPS://A.B"), [Segment::Link("HTTPS://A.B")]);
+    }
+
+    #[test]
+    fn initials_of_usernames() {
+        assert_eq!(initials("KevinMcCallister"), "KM");
+        assert_eq!(initials("bob"), "B");
+        assert_eq!(initials(""), "");
+    }
+}

@@ -1,0 +1,44 @@
+//! Protocol Chat: a Leptos client-side-rendered chat message view for the Protocol API.
+//!
+//! Pure state and rules (no Leptos): [`timeline`], [`outbox`], [`format`], [`emoji`],
+//! [`config`]. The outside world: [`api`] (all HTTP), [`live`] (events), [`storage`].
+//! Views: [`components`], wired to the state through [`actions::ChatActions`].
+
+pub mod actions;
+pub mod api;
+pub mod components;
+pub mod config;
+pub mod dom;
+pub mod emoji;
+pub mod format;
+pub mod json;
+pub mod live;
+pub mod outbox;
+pub mod storage;
+pub mod time;
+pub mod timeline;
+
+use config::Layer;
+use leptos::prelude::*;
+
+/// Mounts the app into `element` with the embedder's options (the highest-priority
+/// configuration layer). `standalone` shows the conversation list and keeps the open
+/// conversation in the URL; a widget (`false`) does neither.
+pub fn mount_app(element: web_sys::HtmlElement, options: Layer, standalone: bool) {
+    console_error_panic_hook::set_once();
+    let handle = leptos::mount::mount_to(element, move || {
+        view! { <components::app::App options standalone/> }
+    });
+    handle.forget();
+}
+
+/// The standalone page: mounts into the document body.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        mount_app(body, Layer::default(), true);
+    }
+}

@@ -1,0 +1,180 @@
+//! Live updates: Server-Sent Events from `/v1/events` (the browser resends
+//! `Last-Event-ID` on its own reconnects), our own reconnects with backoff when the stream
+//! closes, and polling when the endpoint is missing (404).
+
+use crate::api::Client;
+use crate::outbox::backoff_ms;
+use gloo_timers::callback::{Interval, Timeout};
+use protocol_api::Event;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{EventSource, MessageEvent};
+
+/// How often the polling fallback asks for newer messages.
+pub const POLL_MS: u32 = 2000;
+
+/// What the live connection reports.
+pub trait Sink {
+    /// An event arrived.
+    fn event(&self, event: Event);
+    /// Events may have been missed (after a reconnect, or a polling tick): catch up by
+    /// listing the messages newer than the newest one loaded.
+    fn catch_up(&self);
+}
+
+struct Inner {
+    client: Client,
+    conversation_id: String,
+    sink: Rc<dyn Sink>,
+    source: Option<EventSource>,
+    handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    timer: Option<Timeout>,
+    poll: Option<Interval>,
+    failures: u32,
+    closed: bool,
+}
+
+/// A running live connection; closes when dropped.
+pub struct Live(Rc<RefCell<Inner>>);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut inner = self.0.borrow_mut();
+        inner.closed = true;
+        close_source(&mut inner);
+        inner.timer = None;
+        inner.poll = None;
+    }
+}
+
+fn close_source(inner: &mut Inner) {
+    if let Some(source) = inner.source.take() {
+        source.close();
+        source.set_onmessage(None);
+        source.set_onerror(None);
+        source.set_onopen(None);
+    }
+    inner.handlers.clear();
+}
+
+/// Starts live updates for a conversation.
+pub fn start(client: Client, conversation_id: String, sink: Rc<dyn Sink>) -> Live {
+    let inner = Rc::new(RefCell::new(Inner {
+        client,
+        conversation_id,
+        sink,
+        source: None,
+        handlers: Vec::new(),
+        timer: None,
+        poll: None,
+        failures: 0,
+        closed: false,
+    }));
+    connect(&inner, false);
+    Live(inner)
+}
+
+fn connect(rc: &Rc<RefCell<Inner>>, after_gap: bool) {
+    let url = {
+        let inner = rc.borrow();
+        if inner.closed {
+            return;
+        }
+        inner.client.events_url(&inner.conversation_id)
+    };
+    let Ok(source) = EventSource::new(&url) else {
+        start_polling(rc);
+        return;
+    };
+    let sink = rc.borrow().sink.clone();
+    if after_gap {
+        sink.catch_up();
+    }
+    let on_message = {
+        let sink = sink.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let Some(data) = e
+                .dyn_ref::<MessageEvent>()
+                .and_then(|m| m.data().as_string())
+            else {
+                return;
+            };
+            if let Some(event) = crate::json::from_str::<Event>(&data) {
+                sink.event(event);
+            }
+        })
+    };
+    let on_open = {
+        let weak = Rc::downgrade(rc);
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(rc) = weak.upgrade() {
+                rc.borrow_mut().failures = 0;
+            }
+        })
+    };
+    let on_error = {
+        let weak = Rc::downgrade(rc);
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(rc) = weak.upgrade() {
+                on_error(&rc);
+            }
+        })
+    };
+    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let mut inner = rc.borrow_mut();
+    inner.source = Some(source);
+    inner.handlers = vec![on_message, on_open, on_error];
+}
+
+fn on_error(rc: &Rc<RefCell<Inner>>) {
+    let still_trying = rc
+        .borrow()
+        .source
+        .as_ref()
+        .is_some_and(|s| s.ready_state() != EventSource::CLOSED);
+    if still_trying {
+        // The browser reconnects by itself and sends Last-Event-ID.
+        return;
+    }
+    let (client, conversation_id, attempt) = {
+        let mut inner = rc.borrow_mut();
+        close_source(&mut inner);
+        inner.failures += 1;
+        (
+            inner.client.clone(),
+            inner.conversation_id.clone(),
+            inner.failures,
+        )
+    };
+    let weak = Rc::downgrade(rc);
+    leptos::task::spawn_local(async move {
+        let missing = endpoint_missing(&client, &conversation_id).await;
+        let Some(rc) = weak.upgrade() else { return };
+        if missing {
+            start_polling(&rc);
+            return;
+        }
+        let weak = Rc::downgrade(&rc);
+        let timer = Timeout::new(backoff_ms(attempt.saturating_sub(1)), move || {
+            if let Some(rc) = weak.upgrade() {
+                connect(&rc, true);
+            }
+        });
+        rc.borrow_mut().timer = Some(timer);
+    });
+}
+
+/// True when `/v1/events` answers 404: the server has no live updates.
+async fn endpoint_missing(client: &Client, conversation_id: &str) -> bool {
+    client.is_missing(&client.events_url(conversation_id)).await
+}
+
+fn start_polling(rc: &Rc<RefCell<Inner>>) {
+    let sink = rc.borrow().sink.clone();
+    sink.catch_up();
+    let poll = Interval::new(POLL_MS, move || sink.catch_up());
+    rc.borrow_mut().poll = Some(poll);
+}

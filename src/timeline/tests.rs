@@ -1,0 +1,564 @@
+use super::*;
+use protocol_api::Reactions;
+
+fn contact(id: &str, username: &str) -> Contact {
+    Contact {
+        id: id.into(),
+        username: username.into(),
+        phone_number: None,
+        avatar_url: None,
+        last_active_at: None,
+        created_at: 0,
+    }
+}
+
+fn kevin() -> Contact {
+    contact("kevin", "KevinMcCallister")
+}
+
+fn frank() -> Contact {
+    contact("frank", "FrankMcCallister")
+}
+
+fn msg(id: &str, from: Contact, text: &str, at: Timestamp) -> Message {
+    Message {
+        id: id.into(),
+        conversation_id: "c".into(),
+        contact: from,
+        message: text.into(),
+        reactions: Reactions::default(),
+        attachments: Vec::new(),
+        read_at: None,
+        created_at: at,
+        updated_at: None,
+        edited_at: None,
+    }
+}
+
+fn updated(mut m: Message, text: &str, at: Timestamp) -> Message {
+    m.message = text.into();
+    m.updated_at = Some(at);
+    m.edited_at = Some(at);
+    m
+}
+
+/// A page newest first, as the API sends it, from messages given oldest first.
+fn page(mut data: Vec<Message>, has_more: bool) -> Page<Message> {
+    data.reverse();
+    Page { has_more, data }
+}
+
+fn ids(t: &Timeline) -> Vec<String> {
+    t.keys()
+        .iter()
+        .map(|k| t.row(k).map(|r| r.message.id).unwrap_or_default())
+        .collect()
+}
+
+fn text(t: &Timeline, key: &str) -> String {
+    t.row(key).map(|r| r.message.message).unwrap_or_default()
+}
+
+fn loaded(n: usize, has_more: bool) -> Timeline {
+    let mut t = Timeline::new(kevin());
+    let data = (0..n)
+        .map(|i| msg(&format!("m{i}"), frank(), &format!("t{i}"), i as i64 * 10))
+        .collect();
+    t.load_newest(page(data, has_more));
+    t
+}
+
+fn send(t: &mut Timeline, client_id: &str, text: &str) -> SendTicket {
+    t.send_begin(client_id, "c", text, Vec::new(), 1000)
+        .expect("send starts")
+}
+
+#[test]
+fn newest_page_is_shown_oldest_first() {
+    let t = loaded(3, true);
+    assert_eq!(ids(&t), ["m0", "m1", "m2"]);
+    assert!(t.is_loaded());
+    assert!(t.has_more());
+    assert_eq!(t.oldest_id().as_deref(), Some("m0"));
+    assert_eq!(t.newest_id().as_deref(), Some("m2"));
+}
+
+#[test]
+fn older_page_is_prepended() {
+    let mut t = loaded(2, true);
+    assert_eq!(t.begin_older().as_deref(), Some("m0"));
+    t.older_loaded(page(
+        vec![msg("o1", frank(), "a", -20), msg("o2", frank(), "b", -10)],
+        false,
+    ));
+    assert_eq!(ids(&t), ["o1", "o2", "m0", "m1"]);
+    assert!(!t.has_more());
+}
+
+#[test]
+fn overlapping_older_page_adds_no_duplicate() {
+    let mut t = loaded(3, true);
+    t.begin_older();
+    t.older_loaded(page(
+        vec![
+            msg("o1", frank(), "a", -10),
+            msg("m0", frank(), "t0", 0),
+            msg("m1", frank(), "t1", 10),
+        ],
+        true,
+    ));
+    assert_eq!(ids(&t), ["o1", "m0", "m1", "m2"]);
+}
+
+#[test]
+fn only_one_older_load_at_a_time() {
+    let mut t = loaded(2, true);
+    assert!(t.begin_older().is_some());
+    assert!(t.is_loading_older());
+    assert_eq!(t.begin_older(), None);
+    t.older_failed();
+    assert!(t.begin_older().is_some());
+}
+
+#[test]
+fn no_older_load_after_the_beginning() {
+    let mut t = loaded(2, false);
+    assert_eq!(t.begin_older(), None);
+    let mut t = loaded(2, true);
+    t.begin_older();
+    t.older_loaded(page(Vec::new(), false));
+    assert_eq!(t.begin_older(), None);
+}
+
+#[test]
+fn no_older_load_before_the_newest_page() {
+    let mut t = Timeline::new(kevin());
+    assert_eq!(t.begin_older(), None);
+}
+
+#[test]
+fn send_shows_at_once_then_confirms_in_place() {
+    let mut t = loaded(1, false);
+    let ticket = send(&mut t, "cid1", "hello");
+    assert_eq!(ticket.client_id, "cid1");
+    let row = t.row("cid1").expect("row");
+    assert_eq!(row.status, Status::Sending);
+    assert_eq!(row.message.id, "cid1");
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), Some("e1".into()));
+    let row = t.row("cid1").expect("same key");
+    assert_eq!(row.status, Status::Sent);
+    assert_eq!(row.message.id, "s1");
+    assert_eq!(t.keys(), ["m0", "cid1"]);
+    assert_eq!(t.newest_id().as_deref(), Some("s1"));
+}
+
+#[test]
+fn echo_before_post_answer_makes_no_duplicate() {
+    let mut t = loaded(1, false);
+    send(&mut t, "cid1", "hello");
+    let echo = msg("s1", kevin(), "hello", 1001);
+    assert_eq!(t.apply_created(echo.clone()), Change::None);
+    assert_eq!(t.keys(), ["m0", "cid1"], "held, not shown twice");
+    assert_eq!(t.row("cid1").map(|r| r.status), Some(Status::Sending));
+    t.send_confirmed("cid1", echo, None);
+    assert_eq!(t.keys(), ["m0", "cid1"]);
+    assert_eq!(ids(&t), ["m0", "s1"]);
+}
+
+#[test]
+fn echo_after_post_answer_only_refreshes() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
+    t.apply_created(msg("s1", kevin(), "hello", 1001));
+    assert_eq!(t.keys(), ["cid1"]);
+}
+
+#[test]
+fn held_echo_update_is_kept_until_confirmed() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    t.apply_created(msg("s1", kevin(), "hello", 1001));
+    let mut read = msg("s1", kevin(), "hello", 1001);
+    read.read_at = Some(1005);
+    read.updated_at = Some(1005);
+    t.apply_updated(read.clone());
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
+    assert_eq!(t.row("cid1").map(|r| r.message.read_at), Some(None));
+    t.apply_updated(read);
+    assert_eq!(t.row("cid1").map(|r| r.message.read_at), Some(Some(1005)));
+}
+
+#[test]
+fn my_message_from_elsewhere_shows_when_nothing_is_sending() {
+    let mut t = loaded(0, false);
+    assert_eq!(
+        t.apply_created(msg("x", kevin(), "other tab", 5)),
+        Change::NewFromMe
+    );
+    assert_eq!(ids(&t), ["x"]);
+}
+
+#[test]
+fn held_echo_of_a_failed_post_is_shown_and_retry_merges() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    t.apply_created(msg("s1", kevin(), "hello", 1001));
+    t.send_failed("cid1");
+    assert_eq!(ids(&t), ["s1", "cid1"]);
+    t.retry("cid1").expect("retry");
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
+    assert_eq!(
+        t.keys(),
+        ["cid1"],
+        "the replayed answer merges, no duplicate"
+    );
+}
+
+#[test]
+fn others_messages_go_above_pending_sends() {
+    let mut t = loaded(1, false);
+    send(&mut t, "cid1", "mine");
+    let change = t.apply_created(msg("f1", frank(), "see you at 8", 1002));
+    assert_eq!(
+        change,
+        Change::NewFromOther {
+            username: "FrankMcCallister".into(),
+            text: "see you at 8".into()
+        }
+    );
+    assert_eq!(t.keys(), ["m0", "f1", "cid1"]);
+}
+
+#[test]
+fn failed_send_can_retry_once_or_be_discarded() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    assert_eq!(t.retry("cid1"), None, "not while sending");
+    t.send_failed("cid1");
+    assert_eq!(t.row("cid1").map(|r| r.status), Some(Status::Failed));
+    let ticket = t.retry("cid1").expect("retry");
+    assert_eq!(ticket.client_id, "cid1", "same idempotency key");
+    assert_eq!(t.retry("cid1"), None, "never twice in parallel");
+    t.send_failed("cid1");
+    t.discard("cid1");
+    assert!(t.is_empty());
+}
+
+#[test]
+fn discard_only_drops_failed_sends() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    t.discard("cid1");
+    assert_eq!(t.len(), 1);
+}
+
+#[test]
+fn same_client_id_twice_is_refused() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    assert_eq!(t.send_begin("cid1", "c", "again", Vec::new(), 1), None);
+}
+
+#[test]
+fn edit_shows_at_once_and_confirms() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "helo", 1));
+    let ticket = t.edit_begin("k1", "hello").expect("sent now");
+    assert_eq!(text(&t, "k1"), "hello");
+    assert!(t.row("k1").is_some_and(|r| r.editing));
+    assert_eq!(
+        t.edit_confirmed(
+            "k1",
+            ticket.seq,
+            updated(msg("k1", kevin(), "", 1), "hello", 5),
+            Some("e2".into())
+        ),
+        None
+    );
+    assert_eq!(text(&t, "k1"), "hello");
+    assert_eq!(
+        t.server_copy("k1").and_then(|(_, e)| e).as_deref(),
+        Some("e2")
+    );
+}
+
+#[test]
+fn failed_edit_restores_the_server_text() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "original", 1));
+    let ticket = t.edit_begin("k1", "changed").expect("ticket");
+    assert!(t.edit_failed("k1", ticket.seq));
+    assert_eq!(text(&t, "k1"), "original");
+}
+
+#[test]
+fn failed_edit_after_newer_live_update_restores_the_newest_state() {
+    let mut t = loaded(0, false);
+    let original = msg("k1", kevin(), "original", 1);
+    t.apply_created(original.clone());
+    let ticket = t.edit_begin("k1", "mine").expect("ticket");
+    t.apply_updated(updated(original, "from my other tab", 7));
+    assert_eq!(
+        text(&t, "k1"),
+        "mine",
+        "the optimistic text stays while in flight"
+    );
+    assert!(t.edit_failed("k1", ticket.seq));
+    assert_eq!(text(&t, "k1"), "from my other tab");
+}
+
+#[test]
+fn two_quick_edits_go_in_order_and_the_last_wins() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "a", 1));
+    let first = t.edit_begin("k1", "b").expect("first goes now");
+    assert_eq!(t.edit_begin("k1", "c"), None, "second waits");
+    assert_eq!(text(&t, "k1"), "c");
+    let second = t
+        .edit_confirmed(
+            "k1",
+            first.seq,
+            updated(msg("k1", kevin(), "", 1), "b", 5),
+            Some("e5".into()),
+        )
+        .expect("second goes after the first");
+    assert_eq!(second.text, "c");
+    assert_eq!(
+        second.etag.as_deref(),
+        Some("e5"),
+        "with the first answer's ETag"
+    );
+    assert_eq!(text(&t, "k1"), "c");
+    t.edit_confirmed(
+        "k1",
+        second.seq,
+        updated(msg("k1", kevin(), "", 1), "c", 6),
+        None,
+    );
+    assert_eq!(text(&t, "k1"), "c");
+    assert!(t.row("k1").is_some_and(|r| !r.editing));
+}
+
+#[test]
+fn a_third_edit_replaces_the_queued_one() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "a", 1));
+    let first = t.edit_begin("k1", "b").expect("ticket");
+    t.edit_begin("k1", "c");
+    t.edit_begin("k1", "d");
+    let next = t
+        .edit_confirmed(
+            "k1",
+            first.seq,
+            updated(msg("k1", kevin(), "", 1), "b", 5),
+            None,
+        )
+        .expect("queued");
+    assert_eq!(next.text, "d");
+}
+
+#[test]
+fn live_delete_of_a_message_with_a_pending_edit_removes_it_for_good() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "a", 1));
+    let ticket = t.edit_begin("k1", "b").expect("ticket");
+    assert_eq!(t.apply_deleted("k1"), Change::Changed);
+    assert!(t.is_empty());
+    assert!(!t.edit_failed("k1", ticket.seq), "nothing to restore");
+    assert_eq!(
+        t.edit_confirmed("k1", ticket.seq, msg("k1", kevin(), "b", 1), None),
+        None
+    );
+    assert!(t.is_empty());
+}
+
+#[test]
+fn delete_hides_at_once_and_confirms() {
+    let mut t = loaded(3, false);
+    assert_eq!(t.delete_begin("m1").as_deref(), Some("m1"));
+    assert_eq!(t.keys(), ["m0", "m2"]);
+    assert_eq!(t.delete_begin("m1"), None, "never twice");
+    t.delete_confirmed("m1");
+    assert_eq!(t.keys(), ["m0", "m2"]);
+    assert!(!t.delete_failed("m1"));
+}
+
+#[test]
+fn failed_delete_comes_back_at_its_place() {
+    let mut t = loaded(3, false);
+    t.delete_begin("m1");
+    t.apply_created(msg("m3", frank(), "new", 100));
+    assert!(t.delete_failed("m1"));
+    assert_eq!(t.keys(), ["m0", "m1", "m2", "m3"]);
+}
+
+#[test]
+fn deleting_the_oldest_moves_the_cursor() {
+    let mut t = loaded(2, true);
+    t.delete_begin("m0");
+    t.delete_confirmed("m0");
+    assert_eq!(t.begin_older().as_deref(), Some("m1"));
+}
+
+#[test]
+fn pending_sends_cannot_be_edited_deleted_or_reacted() {
+    let mut t = loaded(0, false);
+    send(&mut t, "cid1", "hello");
+    assert_eq!(t.edit_begin("cid1", "x"), None);
+    assert_eq!(t.delete_begin("cid1"), None);
+    assert_eq!(t.react_begin("cid1", "heart"), None);
+}
+
+#[test]
+fn reaction_toggles_at_once_and_reconciles() {
+    let mut t = loaded(1, false);
+    let (seq, id, present) = t.react_begin("m0", "heart").expect("toggle");
+    assert_eq!((id.as_str(), present), ("m0", true));
+    let shown = t.row("m0").expect("row").message.reactions;
+    assert!(shown.has("heart", "KevinMcCallister"));
+    let mut answer = msg("m0", frank(), "t0", 0);
+    answer.reactions.set("heart", "KevinMcCallister", true);
+    answer.reactions.set("heart", "FrankMcCallister", true);
+    answer.updated_at = Some(50);
+    t.react_confirmed("m0", seq, answer);
+    assert_eq!(
+        t.row("m0").expect("row").message.reactions.count("heart"),
+        2
+    );
+}
+
+#[test]
+fn reaction_toggle_off_and_failure_restores() {
+    let mut t = loaded(0, false);
+    let mut m = msg("f1", frank(), "x", 1);
+    m.reactions.set("joy", "KevinMcCallister", true);
+    t.apply_created(m);
+    let (seq, _, present) = t.react_begin("f1", "joy").expect("toggle");
+    assert!(!present);
+    assert_eq!(t.row("f1").expect("row").message.reactions.count("joy"), 0);
+    t.react_failed("f1", seq);
+    assert_eq!(t.row("f1").expect("row").message.reactions.count("joy"), 1);
+}
+
+#[test]
+fn live_update_while_toggle_in_flight_keeps_the_toggle() {
+    let mut t = loaded(1, false);
+    t.react_begin("m0", "fire");
+    let mut live = msg("m0", frank(), "t0", 0);
+    live.reactions.set("tada", "FrankMcCallister", true);
+    live.updated_at = Some(3);
+    t.apply_updated(live);
+    let shown = t.row("m0").expect("row").message.reactions;
+    assert!(shown.has("fire", "KevinMcCallister"));
+    assert!(shown.has("tada", "FrankMcCallister"));
+}
+
+#[test]
+fn stale_update_does_not_overwrite_a_newer_copy() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("f1", frank(), "a", 1));
+    t.apply_updated(updated(msg("f1", frank(), "", 1), "new", 9));
+    t.apply_updated(updated(msg("f1", frank(), "", 1), "old", 4));
+    assert_eq!(text(&t, "f1"), "new");
+}
+
+#[test]
+fn updates_bump_only_the_changed_row() {
+    let mut t = loaded(2, false);
+    let (r0, r1) = (t.rev("m0"), t.rev("m1"));
+    t.apply_updated(updated(msg("m1", frank(), "", 10), "x", 20));
+    assert_eq!(t.rev("m0"), r0);
+    assert_ne!(t.rev("m1"), r1);
+    assert_eq!(
+        t.apply_updated(updated(msg("m1", frank(), "", 10), "x", 20)),
+        Change::None
+    );
+}
+
+#[test]
+fn live_delete_and_events_dispatch() {
+    let mut t = loaded(2, false);
+    let event = Event {
+        id: "ev1".into(),
+        kind: EventType::MessageDeleted,
+        payload: msg("m0", frank(), "t0", 0),
+    };
+    assert_eq!(t.apply_event(event), Change::Changed);
+    assert_eq!(t.keys(), ["m1"]);
+    assert_eq!(t.apply_deleted("unknown"), Change::None);
+}
+
+#[test]
+fn newer_page_catches_up_without_duplicates() {
+    let mut t = loaded(2, false);
+    let changes = t.newer_loaded(page(
+        vec![msg("m1", frank(), "t1", 10), msg("n1", frank(), "new", 30)],
+        false,
+    ));
+    assert_eq!(ids(&t), ["m0", "m1", "n1"]);
+    assert_eq!(
+        changes
+            .iter()
+            .filter(|c| matches!(c, Change::NewFromOther { .. }))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn reloading_the_newest_page_keeps_pending_sends() {
+    let mut t = loaded(1, false);
+    send(&mut t, "cid1", "hello");
+    t.load_newest(page(
+        vec![msg("m0", frank(), "t0", 0), msg("m9", frank(), "x", 90)],
+        false,
+    ));
+    assert_eq!(t.keys(), ["m0", "m9", "cid1"]);
+}
+
+#[test]
+fn unread_from_others_skips_mine_and_read() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("f1", frank(), "a", 1));
+    let mut read = msg("f2", frank(), "b", 2);
+    read.read_at = Some(3);
+    t.apply_created(read);
+    t.apply_created(msg("k1", kevin(), "c", 4));
+    let keys = t.keys();
+    assert_eq!(t.unread_from_others(&keys), ["f1"]);
+}
+
+#[test]
+fn last_own_key_finds_my_newest_sent_message() {
+    let mut t = loaded(1, false);
+    t.apply_created(msg("k1", kevin(), "a", 100));
+    t.apply_created(msg("f1", frank(), "b", 101));
+    assert_eq!(t.last_own_key().as_deref(), Some("k1"));
+    send(&mut t, "cid1", "pending");
+    assert_eq!(t.last_own_key().as_deref(), Some("k1"));
+}
+
+#[test]
+fn conflict_refresh_replaces_the_server_copy() {
+    let mut t = loaded(0, false);
+    t.apply_created(msg("k1", kevin(), "a", 1));
+    let ticket = t.edit_begin("k1", "b").expect("ticket");
+    t.edit_failed("k1", ticket.seq);
+    t.refresh(
+        updated(msg("k1", kevin(), "", 1), "server", 8),
+        Some("e8".into()),
+    );
+    assert_eq!(text(&t, "k1"), "server");
+    assert_eq!(
+        t.server_copy("k1").and_then(|(_, e)| e).as_deref(),
+        Some("e8")
+    );
+}
+
+#[test]
+fn status_strings_match_ui_md() {
+    assert_eq!(Status::Sending.as_str(), "sending");
+    assert_eq!(Status::Sent.as_str(), "sent");
+    assert_eq!(Status::Failed.as_str(), "failed");
+}

@@ -1,0 +1,108 @@
+// 02 infinite scroll upwards (UI.md "Older messages").
+// Scrolls the feed to the top again and again until "This is the beginning of the
+// conversation" shows, then checks that the feed holds exactly the server's messages
+// (same count, same ids, no duplicates). On every page load it checks "no jump": the first
+// visible article's top (getBoundingClientRect) right after scrolling to the top, before the
+// page arrives, equals its top after the older page is inserted (within 1 px), and stays
+// there for half a second (late layout such as images must not move it either).
+// The first load runs with 700 ms server latency to see the loading state:
+// role="status" "Loading older messages…" and feed aria-busy="true".
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSuite, feed, articles, waitUntil } from '../lib/harness.mjs';
+
+const env = useSuite('02-scroll');
+
+const BEGINNING = 'This is the beginning of the conversation';
+
+/** In the page: scroll the feed's scroller to the top; return the first visible article. */
+function scrollTopAndAnchor(feedEl) {
+  const first = feedEl.querySelector('article');
+  let sc = null;
+  for (let a = first ? first.parentElement : feedEl; a; a = a.parentElement) {
+    const oy = getComputedStyle(a).overflowY;
+    if ((oy === 'auto' || oy === 'scroll') && a.scrollHeight > a.clientHeight) { sc = a; break; }
+  }
+  const viewTop = sc ? sc.getBoundingClientRect().top : 0;
+  if (sc) sc.scrollTop = 0; else window.scrollTo(0, 0);
+  const all = [...feedEl.querySelectorAll('article')];
+  const top = sc ? Math.max(0, sc.getBoundingClientRect().top) : 0;
+  const anchor = all.find((a) => a.getBoundingClientRect().bottom > top + 1);
+  return {
+    scroller: sc ? (sc === document.scrollingElement ? 'document' : sc.tagName) : 'window',
+    viewTop,
+    count: all.length,
+    id: anchor ? anchor.getAttribute('data-message-id') : null,
+    top: anchor ? anchor.getBoundingClientRect().top : null,
+  };
+}
+
+/** In the page: the top of the article with that id, sampled over `ms` ms (every frame). */
+function sampleTop([id, ms]) {
+  return new Promise((resolve) => {
+    const el = document.querySelector(`article[data-message-id="${id}"]`);
+    if (!el) { resolve(null); return; }
+    const tops = [];
+    const start = performance.now();
+    const step = () => {
+      tops.push(el.isConnected ? el.getBoundingClientRect().top : NaN);
+      if (performance.now() - start >= ms) resolve(tops); else requestAnimationFrame(step);
+    };
+    requestAnimationFrame(() => requestAnimationFrame(step));
+  });
+}
+
+test('scrolling up loads every older page without duplicates and without a jump', { timeout: 240000 }, env.wrap(async () => {
+  const server = env.server;
+  const page = await env.openChat();
+  const beginning = page.getByText(BEGINNING);
+  const loadingStatus = page.getByRole('status').filter({ hasText: 'Loading older messages' });
+
+  const serverMessages = await server.allMessages();
+  assert.ok(serverMessages.length >= 500, `demo seed has 500+ messages, got ${serverMessages.length}`);
+
+  const jumps = [];
+  let loads = 0;
+  for (let i = 0; i < 200; i++) {
+    if (await beginning.isVisible()) break;
+    const slow = i === 0;
+    if (slow) await server.setFaults({ latency_ms: 700 });
+    const before = await feed(page).evaluate(scrollTopAndAnchor);
+    assert.ok(before.id, `a visible article to anchor on (iteration ${i}: ${JSON.stringify(before)})`);
+
+    if (slow) {
+      // The loading state is visible while the older page is on its way.
+      await loadingStatus.waitFor({ state: 'visible', timeout: 5000 });
+      assert.equal(await feed(page).getAttribute('aria-busy'), 'true', 'feed aria-busy while a page loads');
+    }
+
+    await waitUntil(async () => {
+      const busy = await feed(page).getAttribute('aria-busy');
+      const n = await articles(page).count();
+      return busy !== 'true' && n > before.count;
+    }, { timeout: 15000, message: `an older page to be inserted after scrolling to the top (iteration ${i}, had ${before.count})` });
+    if (slow) await server.setFaults({});
+    loads++;
+
+    const tops = await page.evaluate(sampleTop, [before.id, 500]);
+    assert.ok(tops, `anchor article ${before.id} is still in the feed after the load`);
+    const worst = tops.reduce((m, t) => Math.max(m, Math.abs(t - before.top)), 0);
+    if (!(worst <= 1)) jumps.push({ iteration: i, id: before.id, before: before.top, after: tops[0], worst });
+  }
+  await beginning.waitFor({ state: 'visible', timeout: 15000 });
+  assert.ok(loads >= 1, 'at least one older page was loaded');
+  assert.equal(await loadingStatus.isVisible(), false, 'no loading status at the beginning');
+
+  const ids = await articles(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+  const dupes = ids.filter((id, k) => ids.indexOf(id) !== k);
+  assert.deepEqual(dupes, [], 'no duplicate data-message-id in the feed');
+  assert.equal(ids.length, serverMessages.length, 'the feed holds as many articles as the server has messages');
+  const missing = serverMessages.map((m) => m.id).filter((id) => !ids.includes(id));
+  assert.deepEqual(missing, [], 'every server message is in the feed');
+  // Oldest at the top, newest at the bottom.
+  assert.deepEqual(ids, serverMessages.map((m) => m.id).reverse(), 'feed order is oldest first');
+
+  assert.deepEqual(jumps, [], `the anchor article must not move when older pages are inserted (${loads} loads)`);
+  assert.deepEqual(page.consoleErrors, [], 'no console errors');
+}));

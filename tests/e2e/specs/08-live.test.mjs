@@ -1,0 +1,88 @@
+// 08 live updates (UI.md "New messages", API.md "Live updates").
+// Two browsers with separate profiles: Kevin and Frank on conversation xgQQXg3hrtjh7AvZ.
+// Kevin's new message appears on Frank's page within 2 s of the server confirming it, and
+// the reverse; the polite live region on Kevin's page announces Frank's message (and not
+// Kevin's own). An edit and a delete Frank makes through the API show live on Kevin's page.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useSuite, uniq, KEVIN, FRANK, sendFromComposer, articleWithText, articleById,
+  waitForStatus, waitUntil,
+} from '../lib/harness.mjs';
+
+const env = useSuite('08-live');
+const LIVE_MS = 2000;
+
+async function openBoth() {
+  const frankBrowser = env.browsers[1] || (await env.browser());
+  const kevin = await env.openChat({ token: KEVIN.token });
+  const frank = await env.openChat({ token: FRANK.token, browser: frankBrowser });
+  return { kevin, frank };
+}
+
+/** Text of live regions (aria-live polite or role=status/log) that are not the feed. */
+function liveRegionText(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[aria-live="polite"], [role="status"], [role="log"]')]
+    .filter((el) => el.getAttribute('role') !== 'feed')
+    .map((el) => el.textContent).join('\n'));
+}
+
+test('Kevin → Frank and Frank → Kevin within 2 s', { timeout: 120000 }, env.wrap(async () => {
+  const { kevin, frank } = await openBoth();
+
+  const k2f = uniq('kevin to frank');
+  await sendFromComposer(kevin, k2f);
+  await waitForStatus(kevin, k2f, 'sent', 10000);
+  let t0 = Date.now();
+  await articleWithText(frank, k2f).waitFor({ state: 'visible', timeout: LIVE_MS });
+  const k2fMs = Date.now() - t0;
+
+  const f2k = uniq('frank to kevin');
+  await sendFromComposer(frank, f2k);
+  await waitForStatus(frank, f2k, 'sent', 10000);
+  t0 = Date.now();
+  await articleWithText(kevin, f2k).waitFor({ state: 'visible', timeout: LIVE_MS });
+  const f2kMs = Date.now() - t0;
+
+  // Each side sees each message exactly once (no duplicate from send echo + live event).
+  assert.equal(await articleWithText(kevin, k2f).count(), 1, 'Kevin sees his message once');
+  assert.equal(await articleWithText(frank, f2k).count(), 1, 'Frank sees his message once');
+  assert.equal(await articleWithText(frank, k2f).count(), 1);
+  assert.equal(await articleWithText(kevin, f2k).count(), 1);
+  const stored = await env.server.messagesWithText(f2k);
+  assert.equal(stored.length, 1);
+  assert.equal(await articleWithText(kevin, f2k).getAttribute('data-message-id'), stored[0].id);
+
+  // The polite live region on Kevin's page announced Frank's message, not Kevin's own.
+  await waitUntil(async () => (await liveRegionText(kevin)).includes(f2k),
+    { timeout: 3000, message: 'a polite live region on Kevin\'s page to announce Frank\'s message' });
+  assert.ok(!(await liveRegionText(kevin)).includes(k2f), 'Kevin\'s own send is not announced to Kevin');
+
+  console.log(`# live latency: kevin→frank ${k2fMs} ms, frank→kevin ${f2kMs} ms`);
+  assert.deepEqual(kevin.consoleErrors, []);
+  assert.deepEqual(frank.consoleErrors, []);
+}));
+
+test('Frank edits and deletes through the API: Kevin\'s page follows live', { timeout: 120000 }, env.wrap(async () => {
+  const original = uniq('frank original');
+  const msg = await env.server.send(FRANK.token, original);
+  const kevin = await env.openChat({ token: KEVIN.token });
+  const bubble = articleById(kevin, msg.id);
+  await bubble.waitFor({ state: 'visible' });
+
+  const edited = uniq('frank edited it');
+  await env.server.apiOk(FRANK.token, 'PUT', `/messages/${msg.id}`, { message: edited });
+  await waitUntil(async () => (await bubble.innerText()).includes(edited),
+    { timeout: LIVE_MS + 500, message: 'Frank\'s edit to show on Kevin\'s page' });
+  await bubble.getByText(/\bedited\b/i).first().waitFor({ state: 'visible', timeout: 1000 });
+  assert.ok(!(await bubble.innerText()).includes(original));
+
+  // A reaction Frank adds shows too.
+  await env.server.apiOk(FRANK.token, 'PUT', `/messages/${msg.id}`, { reactions: { joy: [FRANK.username] } });
+  await bubble.getByRole('group', { name: 'Reactions', exact: true })
+    .getByRole('button', { name: /joy/ }).waitFor({ state: 'visible', timeout: LIVE_MS + 500 });
+
+  await env.server.apiOk(FRANK.token, 'DELETE', `/messages/${msg.id}`);
+  await bubble.waitFor({ state: 'detached', timeout: LIVE_MS + 500 });
+}));
