@@ -237,10 +237,13 @@ impl ChatActions {
             attachments: ticket.attachment_ids.clone(),
         };
         let key = ticket.client_id;
-        match self.client().send(&body, &key).await {
+        let answer = self.client().send(&body, &key).await;
+        leptos::logging::log!("DEBUG post answer {:?}", answer.as_ref().map(|m| &m.0.id));
+        match answer {
             Ok((message, etag)) => {
                 self.timeline
                     .update(|t| t.send_confirmed(&key, message, etag));
+                leptos::logging::log!("DEBUG confirmed {:?}", self.timeline.with_untracked(|t| t.row(&key).map(|r| (r.status, r.message.id))));
                 self.save_outbox(|o| o.remove(&key));
                 self.attempts.update_value(|a| a.retain(|(k, _)| *k != key));
             }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod components;
 pub mod config;
 pub mod dom;
+pub mod embed;
 pub mod emoji;
 pub mod format;
 pub mod json;
@@ -32,9 +33,13 @@ pub fn mount_app(element: web_sys::HtmlElement, options: Layer, standalone: bool
     handle.forget();
 }
 
-/// The standalone page: mounts into the document body.
+/// The standalone page: mounts into the document body (not when `embed.js` loaded the
+/// wasm: the widget mounts itself through [`embed::mount_widget`]).
 pub fn start() {
     console_error_panic_hook::set_once();
+    if embed::loaded_by_embed() {
+        return;
+    }
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())

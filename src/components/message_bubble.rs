@@ -41,7 +41,11 @@ pub fn MessageRow(
     let timeline = actions.timeline;
     let rev = {
         let key = row_key.clone();
-        Memo::new(move |_| timeline.with(|t| t.rev(&key)))
+        Memo::new(move |_| {
+            let r = timeline.with(|t| t.rev(&key));
+            leptos::logging::log!("DEBUG rev memo {key} {r:?}");
+            r
+        })
     };
     let initial = timeline.with_untracked(|t| t.row(&row_key));
     let Some(initial) = initial else {
@@ -53,6 +57,7 @@ pub fn MessageRow(
         let last = StoredValue::new(initial);
         Memo::new(move |_| {
             rev.track();
+            leptos::logging::log!("DEBUG row memo {key} {:?}", rev.get_untracked());
             if let Some(row) = timeline.with_untracked(|t| t.row(&key)) {
                 last.set_value(row);
             }

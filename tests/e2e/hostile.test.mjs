@@ -1,0 +1,142 @@
+// Hostile content: every string of fixtures/hostile-strings.json (script tags, event
+// handler attributes, javascript: links, RTL overrides, zalgo, emoji ZWJ sequences,
+// 10,000 characters …) is sent from the composer (own bubbles, the optimistic path then
+// the server's copy) and by the other participant through the API (arriving live).
+// For every bubble: the visible text equals the sent text exactly, nothing in it is markup
+// except links with a safe scheme, no script runs, and nothing escapes the bubble.
+//
+// Run: cd tests/e2e && node --test --test-concurrency=1 hostile.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  useSuite, composer, articleById, waitUntil, E2E_DIR, FRANK, KEVIN,
+} from './lib/harness.mjs';
+
+const env = useSuite('hostile');
+const CORPUS = JSON.parse(fs.readFileSync(path.join(E2E_DIR, 'fixtures', 'hostile-strings.json'), 'utf8')).strings;
+
+/** Everything the page can say about one bubble holding `text`. */
+function inspectBubble(article, text) {
+  const feed = article.closest('[role="feed"]');
+  // The element showing the message: the deepest one whose text is exactly the sent text.
+  let el = null;
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent === text) el = n;
+  const out = { found: !!el };
+  if (!el) {
+    out.articleText = article.textContent.slice(0, 300);
+    return out;
+  }
+  out.innerText = el.innerText.replace(/\r\n/g, '\n');
+  const tags = new Set();
+  const badLinks = [];
+  const handlers = [];
+  for (const d of el.querySelectorAll('*')) {
+    tags.add(d.tagName);
+    for (const a of d.attributes) if (/^on/i.test(a.name)) handlers.push(`${d.tagName}[${a.name}]`);
+    if (d.tagName === 'A') {
+      let scheme = '';
+      try { scheme = new URL(d.getAttribute('href'), location.href).protocol; } catch { scheme = 'invalid'; }
+      const rel = (d.getAttribute('rel') || '').split(/\s+/);
+      if (!['http:', 'https:', 'mailto:'].includes(scheme) || !rel.includes('noopener') || !rel.includes('noreferrer')) {
+        badLinks.push(`${d.getAttribute('href')} rel=${d.getAttribute('rel')}`);
+      }
+    }
+  }
+  out.tags = [...tags].sort();
+  out.handlers = handlers;
+  out.badLinks = badLinks;
+  const r = el.getBoundingClientRect();
+  const a = article.getBoundingClientRect();
+  const f = feed.getBoundingClientRect();
+  out.textInArticle = r.left >= a.left - 1 && r.right <= a.right + 1 && r.top >= a.top - 1 && r.bottom <= a.bottom + 1;
+  out.articleInFeed = a.left >= f.left - 1 && a.right <= f.right + 1;
+  out.textOverflowsX = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+  const cs = getComputedStyle(el);
+  out.bidi = { unicodeBidi: cs.unicodeBidi, dir: el.getAttribute('dir'), tag: el.tagName };
+  out.rects = { text: [r.left, r.right, r.top, r.bottom].map(Math.round), article: [a.left, a.right, a.top, a.bottom].map(Math.round) };
+  return out;
+}
+
+test('every hostile string renders as its exact text, runs nothing, stays in its bubble', env.wrap(async () => {
+  const page = await env.openChat();
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  const requestsOut = [];
+  page.on('request', (r) => { if (!r.url().startsWith(env.server.url)) requestsOut.push(r.url()); });
+
+  // Own messages, typed into the composer.
+  const box = composer(page);
+  await box.click();
+  for (const { text } of CORPUS) {
+    await box.fill(text);
+    await box.press('Enter');
+  }
+  // The other side's messages, through the API (they arrive live).
+  const theirs = [];
+  for (const { name, text } of CORPUS) theirs.push({ name, text, id: (await env.server.send(FRANK.token, text)).id });
+
+  // Map own texts to the server's ids once stored.
+  let mine = [];
+  await waitUntil(async () => {
+    const all = await env.server.allMessages();
+    const kevins = all.filter((m) => m.contact.username === KEVIN.username);
+    mine = CORPUS.map(({ name, text }) => ({ name, text, id: kevins.find((m) => m.message === text)?.id }));
+    return mine.every((m) => m.id);
+  }, { timeout: 30_000, interval: 500, message: 'all own hostile strings stored' }).catch((e) => {
+    throw new Error(`${e.message}: missing ${mine.filter((m) => !m.id).map((m) => m.name).join(', ')}`);
+  });
+  // Stored exactly as typed (the server is the reference for "what was sent").
+  for (const m of mine) assert.ok(m.id, `stored: ${m.name}`);
+
+  const problems = [];
+  for (const [who, list] of [['own', mine], ['other', theirs]]) {
+    for (const m of list) {
+      const article = articleById(page, m.id);
+      try {
+        await article.waitFor({ state: 'attached', timeout: 15_000 });
+      } catch {
+        problems.push(`${who} "${m.name}": no bubble with data-message-id=${m.id}`);
+        continue;
+      }
+      if (who === 'own') {
+        await waitUntil(async () => (await article.getAttribute('data-status')) === 'sent', { timeout: 15_000, message: `${m.name} sent` })
+          .catch(() => problems.push(`${who} "${m.name}": never "sent"`));
+      }
+      const info = await article.evaluate(inspectBubble, m.text);
+      const label = `${who} "${m.name}"`;
+      if (!info.found) { problems.push(`${label}: no element shows exactly the sent text (bubble says ${JSON.stringify(info.articleText)})`); continue; }
+      if (info.innerText !== m.text) problems.push(`${label}: visible text differs: ${JSON.stringify(info.innerText.slice(0, 80))} vs sent ${JSON.stringify(m.text.slice(0, 80))}`);
+      const extra = info.tags.filter((t) => !['A', 'BR', 'SPAN', 'WBR'].includes(t));
+      if (extra.length) problems.push(`${label}: markup inside the text: ${extra.join(', ')}`);
+      if (info.handlers.length) problems.push(`${label}: event handler attributes: ${info.handlers.join(', ')}`);
+      if (info.badLinks.length) problems.push(`${label}: unsafe links: ${info.badLinks.join(' | ')}`);
+      if (!info.textInArticle) problems.push(`${label}: the text box leaves its bubble ${JSON.stringify(info.rects)}`);
+      if (!info.articleInFeed) problems.push(`${label}: the bubble leaves the feed ${JSON.stringify(info.rects)}`);
+      if (info.textOverflowsX) problems.push(`${label}: the text overflows sideways`);
+      if (/[\u202A-\u202E\u2066-\u2069]/.test(m.text)) {
+        const isolated = ['isolate', 'isolate-override', 'plaintext'].includes(info.bidi.unicodeBidi) || info.bidi.tag === 'BDI' || info.bidi.dir !== null;
+        if (!isolated) problems.push(`${label}: bidi controls are not isolated from the rest of the bubble (unicode-bidi: ${info.bidi.unicodeBidi}, no dir): an RTL override can reorder the name and time`);
+      }
+    }
+  }
+  const page2 = await page.evaluate(() => ({
+    xss: window.__xss ?? null,
+    pageOverflowX: document.documentElement.scrollWidth > window.innerWidth + 1,
+    feedOverflowX: (() => { const f = document.querySelector('[role="feed"]'); return f.scrollWidth > f.clientWidth + 1; })(),
+    scripts: [...document.querySelectorAll('script')].filter((s) => s.closest('[role="feed"]')).length,
+  }));
+  if (page2.xss !== null) problems.push(`a script ran: window.__xss = ${page2.xss}`);
+  if (dialogs.length) problems.push(`dialogs opened: ${dialogs.join(' | ')}`);
+  if (page2.scripts) problems.push(`${page2.scripts} <script> elements inside the feed`);
+  if (page2.pageOverflowX) problems.push('the page scrolls sideways');
+  if (page2.feedOverflowX) problems.push('the feed scrolls sideways');
+  const outside = requestsOut.filter((u) => !u.startsWith('data:'));
+  if (outside.length) problems.push(`requests left the app's origin: ${outside.slice(0, 5).join(', ')}`);
+  const panics = page.consoleErrors.filter((e) => /panicked|RuntimeError|unreachable|pageerror/i.test(e));
+  if (panics.length) problems.push(`console: ${panics.slice(0, 3).join(' | ')}`);
+  assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
+}));
