@@ -70,7 +70,7 @@ const QUICK = argv.includes('--quick');
 const SKIP_SERVER_BENCH = argv.includes('--no-server-bench');
 const CFG = QUICK
   ? { mode: 'quick', loadRuns: 3, optimisticRuns: 5, olderRuns: 3, scrollRuns: 1, scrollMessages: 2000, scrollTimeoutMs: 120_000 }
-  : { mode: 'full', loadRuns: 7, optimisticRuns: 15, olderRuns: 7, scrollRuns: 3, scrollMessages: 10_000, scrollTimeoutMs: 300_000 };
+  : { mode: 'full', loadRuns: 7, optimisticRuns: 15, olderRuns: 7, scrollRuns: 3, scrollMessages: 10_000, scrollTimeoutMs: 240_000 };
 
 const KEVIN = 'demo-kevin';
 const KATE = 'demo-kate';

@@ -237,13 +237,10 @@ impl ChatActions {
             attachments: ticket.attachment_ids.clone(),
         };
         let key = ticket.client_id;
-        let answer = self.client().send(&body, &key).await;
-        leptos::logging::log!("DEBUG post answer {:?}", answer.as_ref().map(|m| &m.0.id));
-        match answer {
+        match self.client().send(&body, &key).await {
             Ok((message, etag)) => {
                 self.timeline
                     .update(|t| t.send_confirmed(&key, message, etag));
-                leptos::logging::log!("DEBUG confirmed {:?}", self.timeline.with_untracked(|t| t.row(&key).map(|r| (r.status, r.message.id))));
                 self.save_outbox(|o| o.remove(&key));
                 self.attempts.update_value(|a| a.retain(|(k, _)| *k != key));
             }
@@ -264,13 +261,14 @@ impl ChatActions {
 
     fn schedule_retry(&self, key: String) {
         let mut attempt = 0;
-        self.attempts.update_value(|a| match a.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => {
-                attempt = *n;
-                *n += 1;
-            }
-            None => a.push((key.clone(), 1)),
-        });
+        self.attempts
+            .update_value(|a| match a.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => {
+                    attempt = *n;
+                    *n += 1;
+                }
+                None => a.push((key.clone(), 1)),
+            });
         let this = *self;
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;

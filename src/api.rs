@@ -1,11 +1,11 @@
 //! All HTTP to the Protocol API (API.md). Every answer is decoded fallibly: an HTML error
 //! page, truncated JSON or wrong types become an [`ApiError`] with a human message.
 
+use crate::json::{self, FromJson};
 use protocol_api::{
     Attachment, Contact, ContactDetails, Conversation, Deleted, ErrorBody, ErrorType, Group,
     Message, Page, SendMessage, UpdateMessage,
 };
-use crate::json::{self, FromJson};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -293,7 +293,7 @@ impl Client {
             json::send_message_json(body),
             &[("Idempotency-Key", key)],
         )
-            .await
+        .await
     }
 
     /// Updates a message; `if_match` guards text edits against newer changes.
@@ -405,7 +405,10 @@ pub async fn fetch_text(url: &str) -> Option<String> {
     if !response.ok() {
         return None;
     }
-    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// The sender copy a pending message shows: the caller's details as a message contact.

@@ -4,7 +4,6 @@
 //!
 //! Parsing is pure and unit-tested; reading the browser is in [`crate::storage`] and `lib.rs`.
 
-
 /// One source of settings; `None` leaves the choice to the next source.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layer {
@@ -242,8 +241,10 @@ mod tests {
 
     #[test]
     fn unknown_theme_is_ignored() {
-        let mut l = Layer::default();
-        l.theme = Some("neon".into());
+        let l = Layer {
+            theme: Some("neon".into()),
+            ..Layer::default()
+        };
         assert_eq!(Config::resolve(l, "http://o", true).theme, None);
     }
 

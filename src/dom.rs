@@ -46,7 +46,12 @@ impl B {
 
     /// A `<button type="button">` with an action name for event delegation.
     pub fn button(doc: &Document, class: &str, act: &str, label: &str) -> Option<B> {
-        Some(B::new(doc, "button", class)?.attr("type", "button").attr("data-act", act).text(label))
+        Some(
+            B::new(doc, "button", class)?
+                .attr("type", "button")
+                .attr("data-act", act)
+                .text(label),
+        )
     }
 }
 

@@ -517,7 +517,12 @@ impl<T: FromJson> FromJson for Page<T> {
             Value::Bool(b) => *b,
             _ => return None,
         };
-        let data = v.get("data")?.arr()?.iter().map(T::from_json).collect::<Option<_>>()?;
+        let data = v
+            .get("data")?
+            .arr()?
+            .iter()
+            .map(T::from_json)
+            .collect::<Option<_>>()?;
         Some(Page { has_more, data })
     }
 }
@@ -636,7 +641,10 @@ mod tests {
             Some(Value::Obj(vec![
                 (
                     "a".into(),
-                    Value::Arr(vec![Value::Int(1), Value::Obj(vec![("b".into(), Value::Str("c".into()))])])
+                    Value::Arr(vec![
+                        Value::Int(1),
+                        Value::Obj(vec![("b".into(), Value::Str("c".into()))])
+                    ])
                 ),
                 ("d".into(), Value::Obj(vec![])),
             ]))
@@ -654,8 +662,20 @@ mod tests {
     #[test]
     fn refuses_broken_text() {
         for bad in [
-            "", "{", r#"{"a":1"#, r#"{"a" 1}"#, "[1,]", "[1 2]", "tru", "\"abc", "<html>",
-            "{} x", r#""\ud83d""#, r#""\x""#, "-", "\"\u{1}\"",
+            "",
+            "{",
+            r#"{"a":1"#,
+            r#"{"a" 1}"#,
+            "[1,]",
+            "[1 2]",
+            "tru",
+            "\"abc",
+            "<html>",
+            "{} x",
+            r#""\ud83d""#,
+            r#""\x""#,
+            "-",
+            "\"\u{1}\"",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
@@ -719,7 +739,8 @@ mod tests {
         ))
         .expect("event");
         assert_eq!(event.kind, EventType::MessageDeleted);
-        let err: ErrorBody = from_str(r#"{"type":"weird","message":"m","param":"limit"}"#).expect("error");
+        let err: ErrorBody =
+            from_str(r#"{"type":"weird","message":"m","param":"limit"}"#).expect("error");
         assert_eq!(err.kind, ErrorType::Unknown);
         assert_eq!(err.param.as_deref(), Some("limit"));
     }
@@ -728,9 +749,17 @@ mod tests {
     fn wrong_types_are_refused() {
         assert!(from_str::<Page<Message>>(r#"{"has_more":"yes","data":[]}"#).is_none());
         assert!(from_str::<Message>(&DOCS_MESSAGE.replace("1718040012", "\"soon\"")).is_none());
-        assert!(from_str::<Message>(&DOCS_MESSAGE.replace("\"read_at\": null", "\"read_at\": 1.5")).is_none());
-        assert!(from_str::<Event>(r#"{"id":"e","type":"message.exploded","payload":{}}"#).is_none());
-        assert!(from_str::<Attachment>(r#"{"id":"a","filename":"f","file_url":"u","file_type":"t","file_size":-1}"#).is_none());
+        assert!(from_str::<Message>(
+            &DOCS_MESSAGE.replace("\"read_at\": null", "\"read_at\": 1.5")
+        )
+        .is_none());
+        assert!(
+            from_str::<Event>(r#"{"id":"e","type":"message.exploded","payload":{}}"#).is_none()
+        );
+        assert!(from_str::<Attachment>(
+            r#"{"id":"a","filename":"f","file_url":"u","file_type":"t","file_size":-1}"#
+        )
+        .is_none());
     }
 
     #[test]
@@ -740,7 +769,8 @@ mod tests {
             message: "hi \"you\"".into(),
             attachments: vec!["a1".into()],
         };
-        let ours: serde_json::Value = serde_json::from_str(&send_message_json(&send)).expect("json");
+        let ours: serde_json::Value =
+            serde_json::from_str(&send_message_json(&send)).expect("json");
         assert_eq!(ours, serde_json::to_value(&send).expect("serde"));
         let update = UpdateMessage {
             message: Some("x".into()),
@@ -748,7 +778,8 @@ mod tests {
             attachments: None,
             read_at: Some(5),
         };
-        let ours: serde_json::Value = serde_json::from_str(&update_message_json(&update)).expect("json");
+        let ours: serde_json::Value =
+            serde_json::from_str(&update_message_json(&update)).expect("json");
         assert_eq!(ours, serde_json::to_value(&update).expect("serde"));
         assert_eq!(update_message_json(&UpdateMessage::default()), "{}");
     }
@@ -766,9 +797,11 @@ mod tests {
         let c: Conversation = from_str(r#"{"id":"c1","group_id":"g1"}"#).expect("conversation");
         assert_eq!(c.group_id.as_deref(), Some("g1"));
         assert!(!c.is_pinned);
-        let g: Group = from_str(r#"{"id":"g1","name":"Family","conversation_id":"c1"}"#).expect("group");
+        let g: Group =
+            from_str(r#"{"id":"g1","name":"Family","conversation_id":"c1"}"#).expect("group");
         assert_eq!(g.name, "Family");
-        let d: ContactDetails = from_str(r#"{"id":"x","username":"u","display_name":null}"#).expect("details");
+        let d: ContactDetails =
+            from_str(r#"{"id":"x","username":"u","display_name":null}"#).expect("details");
         assert_eq!(d.display_name, None);
         let del: Deleted = from_str(r#"{"id":"x","deleted":true}"#).expect("deleted");
         assert!(del.deleted);

@@ -1,8 +1,8 @@
 //! Unsent messages kept across reloads, and when to try them again. Pure: the browser
 //! storage is in [`crate::storage`].
 
-use protocol_api::{Attachment, Timestamp};
 use crate::json::{self, FromJson, ObjectWriter, Value};
+use protocol_api::{Attachment, Timestamp};
 
 /// A message composed but not yet confirmed by the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,8 @@ impl Outbox {
             .items
             .iter()
             .map(|i| {
-                let attachments: Vec<String> = i.attachments.iter().map(json::attachment_json).collect();
+                let attachments: Vec<String> =
+                    i.attachments.iter().map(json::attachment_json).collect();
                 ObjectWriter::default()
                     .str("client_id", &i.client_id)
                     .str("conversation_id", &i.conversation_id)

@@ -201,7 +201,7 @@ fn reaction_bar_names_and_pressed_state() {
         });
         view! {
             <ReactionBar
-                reactions=Signal::derive(move || reactions.clone())
+                reactions=reactions
                 me="KevinMcCallister"
                 on_toggle
             />
@@ -236,7 +236,7 @@ fn attachment_list_sizes_links_and_thumbnails() {
         attachment("pdf1", "plan.pdf", "application/pdf", 1234),
     ];
     leptos::mount::mount_to(root.clone(), move || {
-        view! { <AttachmentList attachments=Signal::derive(move || files.clone())/> }
+        view! { <AttachmentList attachments=files/> }
     })
     .forget();
     let list = one(&root, "[role=list]");

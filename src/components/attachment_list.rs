@@ -61,7 +61,11 @@ pub fn build(doc: &Document, attachments: &[Attachment], api_base: &str) -> Opti
                 .text(&file.filename)
         });
         let meta = B::new(doc, "span", "pc-attachment__meta").map(|m| {
-            m.text(&format!("{} · {}", file.file_type, human_size(file.file_size)))
+            m.text(&format!(
+                "{} · {}",
+                file.file_type,
+                human_size(file.file_size)
+            ))
         });
         let item = B::new(doc, "li", "pc-attachment")?
             .child(thumb)

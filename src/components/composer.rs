@@ -57,7 +57,10 @@ impl State {
             };
             let item = B::new(&doc, "li", "pc-upload").map(|li| {
                 li.child(B::new(&doc, "span", "pc-upload__name").map(|s| s.text(&u.name)))
-                    .child(B::new(&doc, "span", "pc-upload__size").map(|s| s.text(&human_size(u.size))))
+                    .child(
+                        B::new(&doc, "span", "pc-upload__size")
+                            .map(|s| s.text(&human_size(u.size))),
+                    )
                     .child(B::new(&doc, "span", "pc-upload__status").map(|s| s.text(&status)))
                     .child(
                         B::button(
@@ -162,8 +165,13 @@ fn on_event(state: &Shared, event: &web_sys::Event) {
                 return;
             };
             if act == "attach" {
-                state.borrow().files.click();
-            } else if let Some(id) = act.strip_prefix("remove:").and_then(|i| i.parse::<u32>().ok()) {
+                // Not from inside this listener: the input's click bubbles to the form.
+                let files = state.borrow().files.clone();
+                queue_microtask(move || files.click());
+            } else if let Some(id) = act
+                .strip_prefix("remove:")
+                .and_then(|i| i.parse::<u32>().ok())
+            {
                 state.borrow_mut().uploads.retain(|u| u.id != id);
                 state.borrow().render();
             }
@@ -240,7 +248,12 @@ fn composer(form: Element, actions: ChatActions) {
     input_el.set_value(&storage::draft(&conversation_id));
     let row = B::new(&doc, "div", "pc-composer__row").map(|r| {
         r.child(Some(files))
-            .child(B::button(&doc, "pc-button pc-composer__attach", "attach", "Attach files"))
+            .child(B::button(
+                &doc,
+                "pc-button pc-composer__attach",
+                "attach",
+                "Attach files",
+            ))
             .child(Some(input))
             .child(Some(B(send_button.0.clone())))
     });

@@ -39,31 +39,18 @@ pub fn MessageRow(
         return ().into_any();
     };
     let timeline = actions.timeline;
-    let rev = {
-        let key = row_key.clone();
-        Memo::new(move |_| {
-            let r = timeline.with(|t| t.rev(&key));
-            leptos::logging::log!("DEBUG rev memo {key} {r:?}");
-            r
-        })
-    };
     let initial = timeline.with_untracked(|t| t.row(&row_key));
     let Some(initial) = initial else {
         return ().into_any();
     };
     let own = timeline.with_untracked(|t| t.is_mine(&initial.message));
-    let row = {
-        let key = row_key.clone();
-        let last = StoredValue::new(initial);
-        Memo::new(move |_| {
-            rev.track();
-            leptos::logging::log!("DEBUG row memo {key} {:?}", rev.get_untracked());
-            if let Some(row) = timeline.with_untracked(|t| t.row(&key)) {
-                last.set_value(row);
-            }
-            last.get_value()
-        })
-    };
+    // One memo straight on the timeline: rows whose view did not change do not notify.
+    let row = Memo::new(move |prev: Option<&RowView>| {
+        timeline
+            .with(|t| t.row(&row_key))
+            .or_else(|| prev.cloned())
+            .unwrap_or_else(|| initial.clone())
+    });
     view! { <MessageBubble row meta own me=actions.me.get_value()/> }.into_any()
 }
 
@@ -156,8 +143,10 @@ impl Content {
                             .attr("height", "32")
                             .attr("loading", "lazy")
                     }),
-                    None => B::new(doc, "span", "pc-avatar pc-avatar--initials")
-                        .map(|a| a.attr("aria-hidden", "true").text(&initials(&m.contact.username))),
+                    None => B::new(doc, "span", "pc-avatar pc-avatar--initials").map(|a| {
+                        a.attr("aria-hidden", "true")
+                            .text(&initials(&m.contact.username))
+                    }),
                 };
                 Some(gutter.child(avatar))
             }
@@ -177,11 +166,8 @@ impl Content {
                 } else {
                     B::new(doc, "p", "pc-msg__text").map(|p| text_into(doc, p, &m.message))
                 };
-                let attachments = attachment_list::build(
-                    doc,
-                    &m.attachments,
-                    &self.api_base.get_value(),
-                );
+                let attachments =
+                    attachment_list::build(doc, &m.attachments, &self.api_base.get_value());
                 let time = B::new(doc, "time", "").map(|t| {
                     t.attr("datetime", &time::iso(m.created_at))
                         .attr("title", &time::full(m.created_at))
@@ -189,13 +175,15 @@ impl Content {
                 });
                 let mut meta = B::new(doc, "div", "pc-msg__meta")?.child(time);
                 if m.edited_at.is_some() {
-                    meta = meta.child(B::new(doc, "span", "pc-msg__edited").map(|e| e.text("edited")));
+                    meta =
+                        meta.child(B::new(doc, "span", "pc-msg__edited").map(|e| e.text("edited")));
                 }
                 if self.own && m.read_at.is_some() {
                     meta = meta.child(B::new(doc, "span", "pc-msg__read").map(|e| e.text("Read")));
                 }
                 if i.row.status == Status::Sending {
-                    meta = meta.child(B::new(doc, "span", "pc-msg__sending").map(|e| e.text("Sending…")));
+                    meta = meta
+                        .child(B::new(doc, "span", "pc-msg__sending").map(|e| e.text("Sending…")));
                 }
                 Some(
                     B::new(doc, "div", "pc-msg__bubble")?
@@ -210,14 +198,21 @@ impl Content {
                     return Some(slot.attr("hidden", ""));
                 }
                 Some(
-                    slot.child(B::new(doc, "span", "pc-msg__failed-text").map(|s| s.text("Not sent")))
-                        .child(B::button(doc, "pc-button pc-button--small", "retry", "Retry"))
-                        .child(B::button(
-                            doc,
-                            "pc-button pc-button--small pc-button--quiet",
-                            "discard",
-                            "Discard",
-                        )),
+                    slot.child(
+                        B::new(doc, "span", "pc-msg__failed-text").map(|s| s.text("Not sent")),
+                    )
+                    .child(B::button(
+                        doc,
+                        "pc-button pc-button--small",
+                        "retry",
+                        "Retry",
+                    ))
+                    .child(B::button(
+                        doc,
+                        "pc-button pc-button--small pc-button--quiet",
+                        "discard",
+                        "Discard",
+                    )),
                 )
             }
             Section::Reactions => {
@@ -244,10 +239,13 @@ impl Content {
     }
 }
 
+/// The inputs the sections were last built from, and the section elements.
+type Built = (Inputs, Vec<web_sys::Element>);
+
 /// Fills the article with its sections now, and keeps them up to date.
 fn content(el: web_sys::Element, params: Content) {
     let Some(doc) = dom::document() else { return };
-    let built: Rc<RefCell<Option<(Inputs, Vec<web_sys::Element>)>>> = Rc::new(RefCell::new(None));
+    let built: Rc<RefCell<Option<Built>>> = Rc::new(RefCell::new(None));
     let effect = RenderEffect::new(move |_| {
         let inputs = Inputs {
             row: params.row.get(),
@@ -441,8 +439,18 @@ fn edit_box(doc: &Document, text: &str) -> Option<B> {
         .attr("data-act", "edit-input")
         .text(text);
     let buttons = B::new(doc, "div", "pc-edit__buttons")?
-        .child(B::button(doc, "pc-button pc-button--primary pc-button--small", "save", "Save"))
-        .child(B::button(doc, "pc-button pc-button--small", "cancel", "Cancel"));
+        .child(B::button(
+            doc,
+            "pc-button pc-button--primary pc-button--small",
+            "save",
+            "Save",
+        ))
+        .child(B::button(
+            doc,
+            "pc-button pc-button--small",
+            "cancel",
+            "Cancel",
+        ));
     Some(
         B::new(doc, "div", "pc-edit")?
             .attr("data-overlay", "edit")
@@ -454,7 +462,12 @@ fn edit_box(doc: &Document, text: &str) -> Option<B> {
 /// The delete confirmation: a dialog whose confirm button is "Delete".
 fn delete_dialog(doc: &Document) -> Option<B> {
     let buttons = B::new(doc, "div", "pc-dialog__buttons")?
-        .child(B::button(doc, "pc-button pc-button--danger", "confirm-delete", "Delete"))
+        .child(B::button(
+            doc,
+            "pc-button pc-button--danger",
+            "confirm-delete",
+            "Delete",
+        ))
         .child(B::button(doc, "pc-button", "cancel-delete", "Cancel"));
     Some(
         B::new(doc, "div", "pc-dialog")?
@@ -462,9 +475,10 @@ fn delete_dialog(doc: &Document) -> Option<B> {
             .attr("aria-modal", "true")
             .attr("aria-label", "Delete message")
             .attr("data-overlay", "delete")
-            .child(B::new(doc, "p", "").map(|p| {
-                p.text("Delete this message for everyone? This cannot be undone.")
-            }))
+            .child(
+                B::new(doc, "p", "")
+                    .map(|p| p.text("Delete this message for everyone? This cannot be undone.")),
+            )
             .child(Some(buttons)),
     )
 }
@@ -530,7 +544,10 @@ fn overlays(el: web_sys::Element, params: Overlays) {
             slot.set_inner_html("");
             if now {
                 let built = match i {
-                    0 => edit_box(&doc, &params.row.with_untracked(|r| r.message.message.clone())),
+                    0 => edit_box(
+                        &doc,
+                        &params.row.with_untracked(|r| r.message.message.clone()),
+                    ),
                     1 => reaction_picker::build(&doc),
                     _ => delete_dialog(&doc),
                 };

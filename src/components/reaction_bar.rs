@@ -55,7 +55,7 @@ pub fn build(doc: &Document, reactions: &Reactions, me: &str) -> Option<B> {
 /// Puts a built element into the directive's element.
 pub fn adopt(el: web_sys::Element, child: Option<web_sys::Element>) {
     if let Some(child) = child {
-        let _ = el.replace_children_with_node_1(&child);
+        el.replace_children_with_node_1(&child);
     }
 }
 

@@ -184,6 +184,7 @@ test('keyboard only: every action of UI.md, focus always visible, sensible focus
   const page = await env.openChat();
   const stops = [];
   const invisible = [];
+  const problems = [];
   const focus = async () => {
     const f = await page.evaluate(focusInfo);
     stops.push(f);
@@ -259,16 +260,26 @@ test('keyboard only: every action of UI.md, focus always visible, sensible focus
   f = await focus();
   assert.ok(f.messageId === ownId, `Escape from editing returns focus to the message (${JSON.stringify(f)})`);
 
-  // Delete through the dialog.
+  // Delete through the dialog. An aria-modal dialog keeps Tab inside it (APG dialog pattern).
   await tabTo((x) => x.name === 'Delete' && x.messageId === ownId, '"Delete"');
   await page.keyboard.press('Enter');
   f = await focus();
   assert.ok(f.inDialog, `the delete dialog takes focus (${JSON.stringify(f)})`);
-  await tabTo((x) => x.inDialog && x.name === 'Delete', 'the dialog\'s "Delete"', { max: 5 });
+  const trap = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    trap.push(await focus());
+  }
+  const escaped = trap.filter((x) => !x.inDialog);
+  if (escaped.length) problems.push(`Tab leaves the modal delete dialog (aria-modal="true"): focus went to ${escaped.map((x) => `${x.tag} "${x.name}"`).join(', ')}`);
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).focus();
+  await tabTo((x) => x.inDialog && x.name === 'Delete', 'the dialog\'s "Delete"', { back: true, max: 4 });
   await page.keyboard.press('Enter');
   await articleById(page, ownId).waitFor({ state: 'detached', timeout: 5000 });
   f = await focus();
-  assert.ok(f.tag !== 'BODY' && (f.inFeed || f.name === 'Message'), `after delete, focus goes to a neighbouring message or the composer, not nowhere (${JSON.stringify(f)})`);
+  if (!(f.tag !== 'BODY' && (f.inFeed || f.name === 'Message'))) {
+    problems.push(`after confirming a delete, focus is lost (on ${f.tag}); it should go to a neighbouring message or the composer`);
+  }
 
   // Retry a failed message.
   await composer(page).focus();
@@ -293,6 +304,7 @@ test('keyboard only: every action of UI.md, focus always visible, sensible focus
   await waitUntil(async () => (await nav.locator('[aria-current="page"]').textContent()).includes(otherName.slice(0, 10)), { timeout: 10_000, message: 'the other conversation opens' });
   assert.ok(await other.count() >= 1);
 
+  assert.deepEqual(problems, [], `keyboard problems:\n${problems.join('\n')}`);
   assert.deepEqual(invisible, [], `focus stops without a visible focus indicator or off screen:\n${invisible.join('\n')}`);
 }));
 

@@ -94,12 +94,6 @@ test('python3 http.server, sub-path /support/chat/, CSP header: config.json + fr
   await img.scrollIntoViewIfNeeded();
   await waitUntil(() => img.evaluate((el) => el.complete && el.naturalWidth === 6), { timeout: 8000, message: 'the API image to load under the CSP' });
 
-  // Send.
-  const text = uniq('deploy send');
-  await sendFromComposer(page, text);
-  await waitForStatus(page, text, 'sent', 15000);
-  assert.equal((await env.server.messagesWithText(text)).length, 1, 'stored once');
-
   // Switch conversation: the URL follows; a reload (the static host serves it) reopens it.
   const nav = conversationsNav(page);
   await nav.waitFor({ state: 'visible' });
@@ -130,6 +124,14 @@ test('python3 http.server, sub-path /support/chat/, CSP header: config.json + fr
     assert.ok(p.startsWith('/support/chat/'), `request outside the sub-path: ${l}`);
     assert.notEqual(status, '404', `404 on the static host: ${l}`);
   }
+
+  // Send (in the conversation now open), through the API on its own origin.
+  const text = uniq('deploy send');
+  await sendFromComposer(page, text);
+  await waitForStatus(page, text, 'sent', 15000);
+  assert.equal((await env.server.messagesWithText(text, (new URLSearchParams(new URL(page.url()).hash.slice(1))).get('conversation'))).length, 1, 'stored once');
+  assert.deepEqual(await cspViolations(page), [], 'no CSP violation while sending');
+  assert.deepEqual(page.consoleErrors, [], 'no console errors while sending');
 }));
 
 test('root of a static host with the CSP: config.json with api_base, token and conversation', env.wrap(async () => {

@@ -93,19 +93,23 @@ test('every hostile string renders as its exact text, runs nothing, stays in its
   for (const m of mine) assert.ok(m.id, `stored: ${m.name}`);
 
   const problems = [];
-  for (const [who, list] of [['own', mine], ['other', theirs]]) {
-    for (const m of list) {
+  // One bounded wait for all bubbles (own ones "sent" with their server id, the other
+  // side's arrived live), then every bubble is inspected.
+  const everyone = [...mine.map((m) => ({ ...m, who: 'own' })), ...theirs.map((m) => ({ ...m, who: 'other' }))];
+  let lastSeen = {};
+  await waitUntil(async () => {
+    lastSeen = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id,
+      document.querySelector(`[role="feed"] article[data-message-id="${id}"]`)?.getAttribute('data-status') ?? null])), everyone.map((m) => m.id));
+    return Object.values(lastSeen).every((s) => s === 'sent');
+  }, { timeout: 30_000, interval: 500, message: 'every hostile bubble shown and "sent"' }).catch(() => {});
+  for (const m of everyone) {
+    const who = m.who;
+    if (lastSeen[m.id] !== 'sent') {
+      problems.push(`${who} "${m.name}": ${lastSeen[m.id] === null ? `no bubble with data-message-id=${m.id}` : `status "${lastSeen[m.id]}", never "sent"`}`);
+    }
+    {
       const article = articleById(page, m.id);
-      try {
-        await article.waitFor({ state: 'attached', timeout: 15_000 });
-      } catch {
-        problems.push(`${who} "${m.name}": no bubble with data-message-id=${m.id}`);
-        continue;
-      }
-      if (who === 'own') {
-        await waitUntil(async () => (await article.getAttribute('data-status')) === 'sent', { timeout: 15_000, message: `${m.name} sent` })
-          .catch(() => problems.push(`${who} "${m.name}": never "sent"`));
-      }
+      if ((await article.count()) !== 1) continue;
       const info = await article.evaluate(inspectBubble, m.text);
       const label = `${who} "${m.name}"`;
       if (!info.found) { problems.push(`${label}: no element shows exactly the sent text (bubble says ${JSON.stringify(info.articleText)})`); continue; }

@@ -16,6 +16,14 @@
 //   E2E_ARTIFACTS        default tests/e2e/test-results (server logs, console logs,
 //                        screenshots of failing tests)
 //
+// Run (Node >= 20, Debian chromium at /usr/bin/chromium, server and app already built):
+//   cd tests/e2e && npm ci && npm test
+//   PROTOCOL_SERVER_BIN=/path/protocol-server PROTOCOL_DIST=/path/dist npm test
+//   node --test --test-concurrency=1 specs/03-send.test.mjs      # one file
+// `npm test` runs specs/*.test.mjs serially; each file has its own server and browser, so
+// any file runs alone. A failing test leaves a screenshot and the page HTML, and every file
+// leaves its server log and browser console log, in test-results/.
+//
 // Usage in a spec file:
 //   const env = useSuite('send');          // registers before/after hooks for the file
 //   test('...', env.wrap(async () => { const page = await env.openChat(); ... }));

@@ -64,6 +64,7 @@ test('scrolling up loads every older page without duplicates and without a jump'
 
   const jumps = [];
   let loads = 0;
+  let worstShift = 0;
   for (let i = 0; i < 200; i++) {
     if (await beginning.isVisible()) break;
     const slow = i === 0;
@@ -88,6 +89,7 @@ test('scrolling up loads every older page without duplicates and without a jump'
     const tops = await page.evaluate(sampleTop, [before.id, 500]);
     assert.ok(tops, `anchor article ${before.id} is still in the feed after the load`);
     const worst = tops.reduce((m, t) => Math.max(m, Math.abs(t - before.top)), 0);
+    worstShift = Math.max(worstShift, worst);
     if (!(worst <= 1)) jumps.push({ iteration: i, id: before.id, before: before.top, after: tops[0], worst });
   }
   await beginning.waitFor({ state: 'visible', timeout: 15000 });
@@ -103,6 +105,7 @@ test('scrolling up loads every older page without duplicates and without a jump'
   // Oldest at the top, newest at the bottom.
   assert.deepEqual(ids, serverMessages.map((m) => m.id).reverse(), 'feed order is oldest first');
 
+  console.log(`scroll: ${loads} older pages loaded, ${ids.length} articles, worst anchor shift ${worstShift.toFixed(2)} px`);
   assert.deepEqual(jumps, [], `the anchor article must not move when older pages are inserted (${loads} loads)`);
   assert.deepEqual(page.consoleErrors, [], 'no console errors');
 }));

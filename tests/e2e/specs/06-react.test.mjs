@@ -33,6 +33,8 @@ test('pick thumbs_up: pressed "thumbs_up 1"; click again toggles it off', env.wr
   const picker = page.getByRole('dialog', { name: 'Pick a reaction', exact: true });
   await picker.waitFor({ state: 'visible', timeout: 3000 });
   await picker.getByRole('button', { name: 'thumbs_up', exact: true }).click();
+  // UI.md does not say whether the picker closes by itself; if it stays, close it.
+  if (await picker.isVisible()) await page.keyboard.press('Escape');
   await picker.waitFor({ state: 'hidden', timeout: 3000 });
 
   const thumbs = reactionButton(bubble, 'thumbs_up');

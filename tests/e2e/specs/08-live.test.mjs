@@ -2,13 +2,15 @@
 // Two browsers with separate profiles: Kevin and Frank on conversation xgQQXg3hrtjh7AvZ.
 // Kevin's new message appears on Frank's page within 2 s of the server confirming it, and
 // the reverse; the polite live region on Kevin's page announces Frank's message (and not
-// Kevin's own). An edit and a delete Frank makes through the API show live on Kevin's page.
+// Kevin's own). An edit, a reaction and a delete Frank makes through the API show live on
+// Kevin's page. Scrolled up, a new message from Frank does not move Kevin's list, and a
+// "Jump to latest" button with the count of new messages brings it into view.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useSuite, uniq, KEVIN, FRANK, sendFromComposer, articleWithText, articleById,
-  waitForStatus, waitUntil,
+  waitForStatus, waitUntil, feed, isInView,
 } from '../lib/harness.mjs';
 
 const env = useSuite('08-live');
@@ -59,7 +61,7 @@ test('Kevin → Frank and Frank → Kevin within 2 s', { timeout: 120000 }, env.
     { timeout: 3000, message: 'a polite live region on Kevin\'s page to announce Frank\'s message' });
   assert.ok(!(await liveRegionText(kevin)).includes(k2f), 'Kevin\'s own send is not announced to Kevin');
 
-  console.log(`# live latency: kevin→frank ${k2fMs} ms, frank→kevin ${f2kMs} ms`);
+  console.log(`live latency: kevin→frank ${k2fMs} ms, frank→kevin ${f2kMs} ms`);
   assert.deepEqual(kevin.consoleErrors, []);
   assert.deepEqual(frank.consoleErrors, []);
 }));
@@ -85,4 +87,41 @@ test('Frank edits and deletes through the API: Kevin\'s page follows live', { ti
 
   await env.server.apiOk(FRANK.token, 'DELETE', `/messages/${msg.id}`);
   await bubble.waitFor({ state: 'detached', timeout: LIVE_MS + 500 });
+}));
+
+test('scrolled up: a new message from Frank does not move the list; "Jump to latest" shows it', { timeout: 120000 }, env.wrap(async () => {
+  const kevin = await env.openChat({ token: KEVIN.token });
+  // Scroll the feed up by about two screens (not to the very top).
+  const before = await feed(kevin).evaluate((feedEl) => {
+    let sc = null;
+    for (let a = feedEl.querySelector('article'); a; a = a.parentElement) {
+      const oy = getComputedStyle(a).overflowY;
+      if ((oy === 'auto' || oy === 'scroll') && a.scrollHeight > a.clientHeight) { sc = a; break; }
+    }
+    if (!sc) return null;
+    sc.scrollTop = Math.max(300, sc.scrollTop - 2 * sc.clientHeight);
+    const top = sc.getBoundingClientRect().top;
+    const anchor = [...feedEl.querySelectorAll('article')].find((x) => x.getBoundingClientRect().top >= top);
+    return { id: anchor.getAttribute('data-message-id'), top: anchor.getBoundingClientRect().top };
+  });
+  assert.ok(before && before.id, 'the feed scrolls and has an article in view');
+  // Let the scroll settle (the app may load an older page); re-anchor after it.
+  await waitUntil(async () => (await feed(kevin).getAttribute('aria-busy')) !== 'true', { timeout: 10000, message: 'feed idle' });
+  const anchorTop = await articleById(kevin, before.id).evaluate((el) => el.getBoundingClientRect().top);
+
+  const text = uniq('while you were up there');
+  const msg = await env.server.send(FRANK.token, text);
+  await articleById(kevin, msg.id).waitFor({ state: 'attached', timeout: LIVE_MS });
+  const jump = kevin.getByRole('button', { name: /Jump to latest/ });
+  await jump.waitFor({ state: 'visible', timeout: 2000 });
+  const after = await articleById(kevin, before.id).evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(Math.abs(after - anchorTop) <= 1, `the list did not move (${anchorTop} → ${after})`);
+  assert.equal(await isInView(articleById(kevin, msg.id)), false, 'the new message is below, out of view');
+  const countText = await jump.evaluate((el) => [el.textContent, ...(el.getAttribute('aria-describedby') || '')
+    .split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)?.textContent || '')].join(' '));
+  assert.match(countText, /\b1\b/, `"Jump to latest" shows the count of new messages: "${countText}"`);
+
+  await jump.click();
+  await waitUntil(() => isInView(articleById(kevin, msg.id)), { timeout: 3000, message: 'the new message to be in view after "Jump to latest"' });
+  await jump.waitFor({ state: 'hidden', timeout: 3000 });
 }));
