@@ -391,8 +391,15 @@ async function benchOlder(server) {
         const before = count();
         feed.scrollTop = 0; // reaching the top
         const fr = feed.getBoundingClientRect();
-        const eye = document.elementFromPoint(fr.left + fr.width / 2, fr.top + fr.height / 2);
-        const anchor = eye && eye.closest('article');
+        // The article at (or nearest to) the feed's centre: the centre may fall on a date
+        // separator or the gap between two bubbles.
+        let anchor = null;
+        for (let dy = 0; !anchor && dy < fr.height / 2; dy += 8) {
+          for (const y of [fr.top + fr.height / 2 + dy, fr.top + fr.height / 2 - dy]) {
+            const hit = document.elementFromPoint(fr.left + fr.width / 2, y);
+            anchor = anchor || (hit && hit.closest('[role="feed"] article'));
+          }
+        }
         if (!anchor) { resolve({ error: 'no article under the eye' }); return; }
         const top0 = anchor.getBoundingClientRect().top;
         const t0 = performance.now();
@@ -692,7 +699,12 @@ async function main() {
   rows.push(figure('scroll_memory_end_mb', 'JS heap + wasm memory at the end', 'MB', col('memoryBytes').map((b) => b / MB), 'scroll_memory_end_mb'));
   rows.push(figure('scroll_seconds', 'time to scroll to the first message', 's', col('seconds')));
   const reached = scroll.every((r) => r.reachedTop && r.firstArticleIsFirstMessage);
-  if (!reached) notes.push('the scroll did not reach the first message of the conversation in every run');
+  if (!reached) {
+    notes.push(`the scroll did not reach the first message of the conversation in every run (articles loaded at the end: ${col('endArticles').join(', ')} of ${n}); the DOM and memory figures are for that many, not for ${n}`);
+    // Memory "at N messages" was not measured: not judged (the run fails anyway).
+    const mem = rows.find((r) => r.id === 'scroll_memory_end_mb');
+    if (mem && mem.ok) { mem.ok = null; mem.budget = `${mem.budget} (not reached)`; }
+  }
   await server.stop();
 
   const srv = await benchServer();

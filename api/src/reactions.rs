@@ -22,12 +22,19 @@ pub struct Reactions(Vec<(String, Vec<String>)>);
 impl Reactions {
     /// Builds reactions from (name, usernames) pairs, dropping names with no usernames.
     pub fn from_pairs(pairs: Vec<(String, Vec<String>)>) -> Self {
-        Self(pairs.into_iter().filter(|(_, users)| !users.is_empty()).collect())
+        Self(
+            pairs
+                .into_iter()
+                .filter(|(_, users)| !users.is_empty())
+                .collect(),
+        )
     }
 
     /// The (name, usernames) pairs in order of first use.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.0.iter().map(|(name, users)| (name.as_str(), users.as_slice()))
+        self.0
+            .iter()
+            .map(|(name, users)| (name.as_str(), users.as_slice()))
     }
 
     /// True when nobody reacted.

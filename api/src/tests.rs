@@ -94,7 +94,10 @@ fn reaction_changes_encode_as_an_object_and_accept_the_array_shape() {
             .expect("decodes");
     assert_eq!(
         from_array.0,
-        vec![("red_angry_face".to_owned(), vec!["KateMcCallister".to_owned()])]
+        vec![(
+            "red_angry_face".to_owned(),
+            vec!["KateMcCallister".to_owned()]
+        )]
     );
     let removal = ReactionChanges::single("heart", "KevinMcCallister", false);
     assert_eq!(
@@ -105,7 +108,14 @@ fn reaction_changes_encode_as_an_object_and_accept_the_array_shape() {
 
 #[test]
 fn reaction_names_follow_the_contract_pattern() {
-    for good in ["thumbs_up", "+1", "-1", "red_angry_face", "a", &"x".repeat(64)] {
+    for good in [
+        "thumbs_up",
+        "+1",
+        "-1",
+        "red_angry_face",
+        "a",
+        &"x".repeat(64),
+    ] {
         assert!(is_valid_reaction_name(good), "{good} should be valid");
     }
     for bad in ["", "Thumbs", "thumbs up", "é", "<script>", &"x".repeat(65)] {
@@ -208,5 +218,8 @@ fn attachments_know_which_are_images() {
     attachment.file_type = "image/png".into();
     assert!(attachment.is_image());
     attachment.file_type = "image/svg+xml".into();
-    assert!(!attachment.is_image(), "SVG is served as a download, never inline");
+    assert!(
+        !attachment.is_image(),
+        "SVG is served as a download, never inline"
+    );
 }

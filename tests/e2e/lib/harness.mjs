@@ -388,6 +388,17 @@ export function useSuite(name) {
       const page = await b.context.newPage();
       env.pages.push(page);
       page.consoleErrors = watchConsole(page, `${name}`);
+      // Resolves when the app's live stream (GET /v1/events, SSE) has answered 200, so live
+      // tests act only once the subscription exists (see waitForLiveStream).
+      page.liveStream = new Promise((resolve) => {
+        const onResponse = (res) => {
+          if (res.url().includes('/v1/events') && res.status() === 200) {
+            page.off('response', onResponse);
+            resolve(true);
+          }
+        };
+        page.on('response', onResponse);
+      });
       const frag = hash ?? `#token=${encodeURIComponent(token)}&conversation=${encodeURIComponent(conversation)}`;
       await page.goto(`${env.server.url}/${frag}`);
       if (waitForArticles) {
@@ -427,7 +438,9 @@ export function useSuite(name) {
   };
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    fs.rmSync(path.join(ARTIFACTS, `${name}-console.log`), { force: true });
+    for (const f of fs.readdirSync(ARTIFACTS)) {
+      if (f.startsWith(`${name}-`)) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
+    }
     env.server = await startServer({ name });
     await env.browser();
   });
@@ -444,6 +457,19 @@ export function useSuite(name) {
 
 // ---------------------------------------------------------------------------------------
 // Page helpers: every element by role + name (shared/UI.md), or the attributes UI.md defines
+
+/** Waits until the page's live stream (SSE /v1/events) is connected. */
+export async function waitForLiveStream(page, timeout = 10000) {
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the app did not open its live stream (GET /v1/events) within ${timeout} ms`)), timeout);
+  });
+  try {
+    await Promise.race([page.liveStream, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export const feed = (page) => page.getByRole('feed', { name: 'Messages', exact: true });
 export const composer = (page) => page.getByRole('textbox', { name: 'Message', exact: true });

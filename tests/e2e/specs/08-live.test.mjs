@@ -4,13 +4,15 @@
 // the reverse; the polite live region on Kevin's page announces Frank's message (and not
 // Kevin's own). An edit, a reaction and a delete Frank makes through the API show live on
 // Kevin's page. Scrolled up, a new message from Frank does not move Kevin's list, and a
-// "Jump to latest" button with the count of new messages brings it into view.
+// "Jump to latest" button with the count of new messages brings it into view. Changes made
+// between the first page load and the stream connecting (stream delayed 1.5 s by routing)
+// must not be lost.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useSuite, uniq, KEVIN, FRANK, sendFromComposer, articleWithText, articleById,
-  waitForStatus, waitUntil, feed, isInView,
+  waitForStatus, waitUntil, feed, isInView, waitForLiveStream,
 } from '../lib/harness.mjs';
 
 const env = useSuite('08-live');
@@ -20,6 +22,8 @@ async function openBoth() {
   const frankBrowser = env.browsers[1] || (await env.browser());
   const kevin = await env.openChat({ token: KEVIN.token });
   const frank = await env.openChat({ token: FRANK.token, browser: frankBrowser });
+  await waitForLiveStream(kevin);
+  await waitForLiveStream(frank);
   return { kevin, frank };
 }
 
@@ -72,6 +76,7 @@ test('Frank edits and deletes through the API: Kevin\'s page follows live', { ti
   const kevin = await env.openChat({ token: KEVIN.token });
   const bubble = articleById(kevin, msg.id);
   await bubble.waitFor({ state: 'visible' });
+  await waitForLiveStream(kevin);
 
   const edited = uniq('frank edited it');
   await env.server.apiOk(FRANK.token, 'PUT', `/messages/${msg.id}`, { message: edited });
@@ -91,6 +96,7 @@ test('Frank edits and deletes through the API: Kevin\'s page follows live', { ti
 
 test('scrolled up: a new message from Frank does not move the list; "Jump to latest" shows it', { timeout: 120000 }, env.wrap(async () => {
   const kevin = await env.openChat({ token: KEVIN.token });
+  await waitForLiveStream(kevin);
   // Scroll the feed up by about two screens (not to the very top).
   const before = await feed(kevin).evaluate((feedEl) => {
     let sc = null;
@@ -124,4 +130,35 @@ test('scrolled up: a new message from Frank does not move the list; "Jump to lat
   await jump.click();
   await waitUntil(() => isInView(articleById(kevin, msg.id)), { timeout: 3000, message: 'the new message to be in view after "Jump to latest"' });
   await jump.waitFor({ state: 'hidden', timeout: 3000 });
+}));
+
+test('a message and an edit made while the live stream is still connecting are not lost', { timeout: 120000 }, env.wrap(async () => {
+  const original = uniq('before connect');
+  const msg = await env.server.send(FRANK.token, original);
+  const kevinBrowser = env.browsers[0];
+  const page = await kevinBrowser.context.newPage();
+  env.pages.push(page);
+  // A slow network for the stream only: the events request reaches the server 1.5 s late.
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/v1/events**', async (route) => { await gate; await route.continue(); });
+  page.liveStream = new Promise((resolve) => page.on('response', (r) => { if (r.url().includes('/v1/events') && r.status() === 200) resolve(true); }));
+  await page.goto(`${env.server.url}/#token=${KEVIN.token}&conversation=${msg.conversation_id}`);
+  await articleById(page, msg.id).waitFor({ state: 'visible', timeout: 20000 });
+
+  // Changes after the first page was fetched, before the subscription exists.
+  const edited = uniq('edited before connect');
+  await env.server.apiOk(FRANK.token, 'PUT', `/messages/${msg.id}`, { message: edited });
+  const fresh = await env.server.send(FRANK.token, uniq('sent before connect'));
+  release();
+  await waitForLiveStream(page);
+  // The stream works once connected (so the routing itself breaks nothing)...
+  const later = await env.server.send(FRANK.token, uniq('sent after connect'));
+  await articleById(page, later.id).waitFor({ state: 'attached', timeout: LIVE_MS + 500 });
+  // ...and what happened before it connected must be there too.
+
+  await articleById(page, fresh.id).waitFor({ state: 'attached', timeout: 5000 })
+    .catch(() => { throw new Error(`Frank's message ${fresh.id}, sent while Kevin's stream was connecting, never appeared`); });
+  await waitUntil(async () => (await articleById(page, msg.id).innerText()).includes(edited),
+    { timeout: 5000, message: 'the edit made while the stream was connecting to show' });
 }));
