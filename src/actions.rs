@@ -2,7 +2,7 @@
 //! through one context. Each command changes the [`Timeline`] at once (optimistic), talks
 //! to the API, then reconciles with the answer.
 
-use crate::api::{ApiError, Client, Cursor};
+use crate::api::{as_contact, ApiError, Client, Cursor};
 use crate::live::Sink;
 use crate::outbox::{backoff_ms, client_id, OutboxItem};
 use crate::timeline::{Change, EditTicket, SendTicket, Timeline};
@@ -37,12 +37,19 @@ pub struct ChatActions {
     pub announcement: RwSignal<String>,
     /// Set when the server refused the token: the user must sign in again.
     pub auth_failed: RwSignal<bool>,
+    /// Why the first page could not be loaded (it is retried by itself meanwhile).
+    pub load_error: RwSignal<Option<ApiError>>,
     client: StoredValue<Client>,
     /// Automatic retries so far, per client id.
     attempts: StoredValue<Vec<(String, u32)>>,
     /// Server ids already marked read (or being marked).
     read_requested: StoredValue<Vec<String>>,
     catching_up: StoredValue<bool>,
+    /// What the running catch-up must still do: 0 nothing, 1 newer pages, 2 also
+    /// reconcile the newest page.
+    sync_wanted: StoredValue<u8>,
+    /// Bumped by every attempt loop of the first load; older loops stop.
+    load_generation: StoredValue<u64>,
 }
 
 impl ChatActions {
@@ -67,10 +74,13 @@ impl ChatActions {
             incoming: RwSignal::new(0),
             announcement: RwSignal::new(String::new()),
             auth_failed,
+            load_error: RwSignal::new(None),
             client,
             attempts: StoredValue::new(Vec::new()),
             read_requested: StoredValue::new(Vec::new()),
             catching_up: StoredValue::new(false),
+            sync_wanted: StoredValue::new(0),
+            load_generation: StoredValue::new(0),
         }
     }
 
@@ -94,14 +104,72 @@ impl ChatActions {
 
     // ----- loading -----
 
-    /// Loads the newest page; `Err` for the caller to show with a Retry.
-    pub async fn load_newest(&self) -> Result<(), ApiError> {
+    /// Opens the conversation: unsent messages from storage show (and go out) at once,
+    /// whatever the API answers; the caller and the newest page load with retries.
+    pub fn open(&self) {
+        for item in storage::outbox(&self.conversation_id.get_value()).items {
+            self.queue(item);
+        }
+        self.load();
+    }
+
+    /// Loads the caller and the newest page, trying again with backoff until it works
+    /// (a new call, e.g. when the network returns, tries at once and replaces the loop).
+    pub fn load(&self) {
+        if self.timeline.with_untracked(Timeline::is_loaded) {
+            return;
+        }
+        let mut generation = 0;
+        self.load_generation.update_value(|g| {
+            *g += 1;
+            generation = *g;
+        });
+        let this = *self;
+        spawn_local(async move {
+            for attempt in 0.. {
+                let current = this.load_generation.try_get_value() == Some(generation);
+                if !current || this.timeline.with_untracked(Timeline::is_loaded) {
+                    return;
+                }
+                match this.load_first().await {
+                    Ok(()) => {
+                        this.load_error.set(None);
+                        // What is still unsent goes out now that the API answers.
+                        this.retry_all();
+                        return;
+                    }
+                    Err(err) => {
+                        let auth = err.is_auth();
+                        if auth {
+                            this.auth_failed.set(true);
+                        }
+                        this.load_error.set(Some(err));
+                        if auth {
+                            return;
+                        }
+                    }
+                }
+                gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
+            }
+        });
+    }
+
+    /// One attempt at the caller and the newest page, together.
+    async fn load_first(&self) -> Result<(), ApiError> {
+        let client = self.client();
         let conv = self.conversation_id.get_value();
-        let page = self
-            .client()
-            .messages(&conv, &Cursor::Newest, FIRST_PAGE)
-            .await?;
-        self.timeline.update(|t| t.load_newest(page));
+        let (me, page) = futures::future::join(
+            client.me(),
+            client.messages(&conv, &Cursor::Newest, FIRST_PAGE),
+        )
+        .await;
+        let me = me?;
+        let page = page?;
+        self.me.set_value(me.username.clone());
+        self.timeline.update(|t| {
+            t.set_me(as_contact(&me));
+            t.load_newest(page);
+        });
         Ok(())
     }
 
@@ -129,39 +197,92 @@ impl ChatActions {
         }
     }
 
-    /// Lists what is newer than the newest loaded message (after a reconnect, or as the
-    /// polling fallback); one catch-up at a time.
+    /// Lists what is newer than the newest loaded message (the polling fallback).
     pub fn catch_up(&self) {
-        if self.catching_up.get_value() || !self.timeline.with_untracked(|t| t.is_loaded()) {
+        self.sync(1);
+    }
+
+    /// Events may have been missed (the live connection opened after the first page, or
+    /// reconnected): lists the newer messages, then reconciles the newest page so edits,
+    /// reactions and deletes made meanwhile show too.
+    pub fn resync(&self) {
+        self.sync(2);
+    }
+
+    /// Runs one catch-up at a time; a request made while one runs is done right after.
+    fn sync(&self, level: u8) {
+        if !self.timeline.with_untracked(Timeline::is_loaded) {
+            return;
+        }
+        self.sync_wanted.update_value(|w| *w = (*w).max(level));
+        if self.catching_up.get_value() {
             return;
         }
         self.catching_up.set_value(true);
         let this = *self;
         spawn_local(async move {
-            let conv = this.conversation_id.get_value();
-            for _ in 0..10 {
-                let Some(newest) = this.timeline.with_untracked(|t| t.newest_id()) else {
+            loop {
+                let level = this.sync_wanted.try_get_value().unwrap_or(0);
+                if level == 0 {
                     break;
-                };
-                let page = this
-                    .client()
-                    .messages(&conv, &Cursor::EndingBefore(newest), 100)
-                    .await;
-                let Ok(page) = page else { break };
-                let more = page.has_more;
-                let changes = this
-                    .timeline
-                    .try_update(|t| t.newer_loaded(page))
-                    .unwrap_or_default();
-                for change in changes {
-                    this.announce(change);
                 }
-                if !more {
-                    break;
+                this.sync_wanted.set_value(0);
+                let complete = this.fetch_newer().await;
+                if level >= 2 || !complete {
+                    this.fetch_newest_again().await;
                 }
             }
-            this.catching_up.set_value(false);
+            this.catching_up.try_set_value(false);
         });
+    }
+
+    /// Pages of messages newer than the newest loaded one. False when the cursor was
+    /// refused (the newest message was deleted meanwhile).
+    async fn fetch_newer(&self) -> bool {
+        let conv = self.conversation_id.get_value();
+        for _ in 0..10 {
+            let Some(newest) = self.timeline.with_untracked(|t| t.newest_id()) else {
+                return true;
+            };
+            let page = match self
+                .client()
+                .messages(&conv, &Cursor::EndingBefore(newest), 100)
+                .await
+            {
+                Ok(page) => page,
+                Err(err) => return err.is_transient(),
+            };
+            let more = page.has_more;
+            let changes = self
+                .timeline
+                .try_update(|t| t.newer_loaded(page))
+                .unwrap_or_default();
+            for change in changes {
+                self.announce(change);
+            }
+            if !more {
+                break;
+            }
+        }
+        true
+    }
+
+    /// The newest page again, reconciled with what is loaded.
+    async fn fetch_newest_again(&self) {
+        let conv = self.conversation_id.get_value();
+        if let Ok(page) = self
+            .client()
+            .messages(&conv, &Cursor::Newest, FIRST_PAGE)
+            .await
+        {
+            let changes = self
+                .timeline
+                .try_update(|t| t.reconcile_newest(page))
+                .unwrap_or_default();
+            for change in changes {
+                self.announce(change);
+            }
+        }
     }
 
     fn announce(&self, change: Change) {
@@ -527,5 +648,9 @@ impl Sink for LiveSink {
 
     fn catch_up(&self) {
         self.0.catch_up();
+    }
+
+    fn resync(&self) {
+        self.0.resync();
     }
 }

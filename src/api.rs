@@ -118,6 +118,26 @@ pub fn messages_query(conversation_id: &str, cursor: &Cursor, limit: u32) -> Str
     q
 }
 
+/// The Server-Sent Events URL at `endpoint`. Pure.
+pub fn events_url(
+    endpoint: &str,
+    conversation_id: &str,
+    token: &str,
+    last_event_id: Option<&str>,
+) -> String {
+    let enc = crate::config::percent_encode;
+    let mut url = format!(
+        "{endpoint}?conversation_id={}&access_token={}",
+        enc(conversation_id),
+        enc(token)
+    );
+    if let Some(id) = last_event_id.filter(|id| !id.is_empty()) {
+        url += "&last_event_id=";
+        url += &enc(id);
+    }
+    url
+}
+
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
 
 /// A raw answer: status, body text and `ETag`.
@@ -342,13 +362,13 @@ impl Client {
     }
 
     /// The Server-Sent Events URL of a conversation (token in the query: `EventSource`
-    /// cannot set headers).
-    pub fn events_url(&self, conversation_id: &str) -> String {
-        format!(
-            "{}?conversation_id={}&access_token={}",
-            self.url("/events"),
-            crate::config::percent_encode(conversation_id),
-            crate::config::percent_encode(&self.token)
+    /// cannot set headers), resuming after `last_event_id` when given.
+    pub fn events_url(&self, conversation_id: &str, last_event_id: Option<&str>) -> String {
+        events_url(
+            &self.url("/events"),
+            conversation_id,
+            &self.token,
+            last_event_id,
         )
     }
 
@@ -382,10 +402,14 @@ impl Client {
             xhr.set_onloadend(Some(&resolve));
         });
         xhr.send_with_opt_form_data(Some(&form)).map_err(net)?;
-        wasm_bindgen_futures::JsFuture::from(done)
-            .await
-            .map_err(net)?;
+        let finished = wasm_bindgen_futures::JsFuture::from(done).await;
+        // Detach before the closure is dropped: a late progress event must find nothing.
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(None);
+        }
+        xhr.set_onloadend(None);
         drop(progress);
+        finished.map_err(net)?;
         let status = xhr.status().unwrap_or(0);
         if status == 0 {
             return Err(ApiError::Network("upload interrupted".into()));
@@ -484,6 +508,22 @@ mod tests {
         assert!(ApiError::Network("x".into()).is_transient());
         assert!(decode::<Deleted>(429, "{}").expect_err("e").is_transient());
         assert!(!decode::<Deleted>(404, "{}").expect_err("e").is_transient());
+    }
+
+    #[test]
+    fn events_url_resumes_after_the_last_event() {
+        assert_eq!(
+            events_url("/v1/events", "c1", "t k", None),
+            "/v1/events?conversation_id=c1&access_token=t%20k"
+        );
+        assert_eq!(
+            events_url("/v1/events", "c1", "tok", Some("42")),
+            "/v1/events?conversation_id=c1&access_token=tok&last_event_id=42"
+        );
+        assert_eq!(
+            events_url("/v1/events", "c1", "tok", Some("")),
+            "/v1/events?conversation_id=c1&access_token=tok"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Live updates: Server-Sent Events from `/v1/events` (the browser resends
 //! `Last-Event-ID` on its own reconnects), our own reconnects with backoff when the stream
-//! closes, and polling when the endpoint is missing (404).
+//! closes (resuming with `last_event_id=` in the URL), and polling when the endpoint is
+//! missing (404). Every time the stream opens, the sink resyncs: whatever changed before
+//! the subscription existed (between the first page and the connection) is fetched.
 
 use crate::api::Client;
 use crate::outbox::backoff_ms;
@@ -18,9 +20,11 @@ pub const POLL_MS: u32 = 2000;
 pub trait Sink {
     /// An event arrived.
     fn event(&self, event: Event);
-    /// Events may have been missed (after a reconnect, or a polling tick): catch up by
-    /// listing the messages newer than the newest one loaded.
+    /// A polling tick: catch up by listing the messages newer than the newest one loaded.
     fn catch_up(&self);
+    /// The stream (re)opened: events from before it may be missing, so fetch new
+    /// messages and reconcile the newest page (edits, reactions, deletes).
+    fn resync(&self);
 }
 
 struct Inner {
@@ -33,6 +37,8 @@ struct Inner {
     poll: Option<Interval>,
     failures: u32,
     closed: bool,
+    /// The id of the last event received, to resume from on our own reconnects.
+    last_event_id: Option<String>,
 }
 
 /// A running live connection; closes when dropped.
@@ -70,34 +76,41 @@ pub fn start(client: Client, conversation_id: String, sink: Rc<dyn Sink>) -> Liv
         poll: None,
         failures: 0,
         closed: false,
+        last_event_id: None,
     }));
-    connect(&inner, false);
+    connect(&inner);
     Live(inner)
 }
 
-fn connect(rc: &Rc<RefCell<Inner>>, after_gap: bool) {
+fn connect(rc: &Rc<RefCell<Inner>>) {
     let url = {
         let inner = rc.borrow();
         if inner.closed {
             return;
         }
-        inner.client.events_url(&inner.conversation_id)
+        inner
+            .client
+            .events_url(&inner.conversation_id, inner.last_event_id.as_deref())
     };
     let Ok(source) = EventSource::new(&url) else {
         start_polling(rc);
         return;
     };
     let sink = rc.borrow().sink.clone();
-    if after_gap {
-        sink.catch_up();
-    }
     let on_message = {
         let sink = sink.clone();
+        let weak = Rc::downgrade(rc);
         Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let Some(data) = e
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
+            let Some(message) = e.dyn_ref::<MessageEvent>() else {
+                return;
+            };
+            let id = message.last_event_id();
+            if !id.is_empty() {
+                if let Some(rc) = weak.upgrade() {
+                    rc.borrow_mut().last_event_id = Some(id);
+                }
+            }
+            let Some(data) = message.data().as_string() else {
                 return;
             };
             if let Some(event) = crate::json::from_str::<Event>(&data) {
@@ -108,9 +121,11 @@ fn connect(rc: &Rc<RefCell<Inner>>, after_gap: bool) {
     let on_open = {
         let weak = Rc::downgrade(rc);
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(rc) = weak.upgrade() {
-                rc.borrow_mut().failures = 0;
-            }
+            let Some(rc) = weak.upgrade() else { return };
+            rc.borrow_mut().failures = 0;
+            let sink = rc.borrow().sink.clone();
+            // Not inside the borrow: the sink may do anything.
+            sink.resync();
         })
     };
     let on_error = {
@@ -160,7 +175,7 @@ fn on_error(rc: &Rc<RefCell<Inner>>) {
         let weak = Rc::downgrade(&rc);
         let timer = Timeout::new(backoff_ms(attempt.saturating_sub(1)), move || {
             if let Some(rc) = weak.upgrade() {
-                connect(&rc, true);
+                connect(&rc);
             }
         });
         rc.borrow_mut().timer = Some(timer);
@@ -169,7 +184,9 @@ fn on_error(rc: &Rc<RefCell<Inner>>) {
 
 /// True when `/v1/events` answers 404: the server has no live updates.
 async fn endpoint_missing(client: &Client, conversation_id: &str) -> bool {
-    client.is_missing(&client.events_url(conversation_id)).await
+    client
+        .is_missing(&client.events_url(conversation_id, None))
+        .await
 }
 
 fn start_polling(rc: &Rc<RefCell<Inner>>) {

@@ -6,7 +6,7 @@
 //! sends (also their `Idempotency-Key`), the server id otherwise.
 
 use protocol_api::{Attachment, Contact, Event, EventType, Message, Page, Timestamp};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Where a row stands with the server, as UI.md's `data-status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,8 +148,15 @@ impl Timeline {
         }
     }
 
-    /// Sets the caller once known (a timeline may be created before `/contacts/me` answers).
+    /// Sets the caller once known (a timeline may be created before `/contacts/me` answers;
+    /// unsent messages restored before that take the caller's details now).
     pub fn set_me(&mut self, me: Contact) {
+        for i in 0..self.entries.len() {
+            if !self.entries[i].is_server() && self.entries[i].message.contact != me {
+                self.entries[i].message.contact = me.clone();
+                self.bump(i);
+            }
+        }
         self.me = Some(me);
     }
 
@@ -386,18 +393,63 @@ impl Timeline {
         }
     }
 
-    /// Inserts or refreshes a server message; new ones go before the pending sends.
+    /// Inserts or refreshes a server message; new ones go before the pending sends, in
+    /// creation order (after every loaded one created at the same second or earlier), so
+    /// a page that answers after a live event still lands in its place.
     fn upsert_server(&mut self, message: Message, etag: Option<String>) -> bool {
         if let Some(i) = self.index_of_id(&message.id) {
             self.replace_server(i, message, etag);
             false
         } else {
+            let end = self.server_end();
+            let at = self.entries[..end]
+                .iter()
+                .rposition(|e| e.message.created_at <= message.created_at)
+                .map_or(0, |i| i + 1);
             let mut entry = self.server_entry(message);
             entry.etag = etag;
-            let at = self.server_end();
             self.entries.insert(at, entry);
             true
         }
+    }
+
+    /// Reconciles with a fresh copy of the newest page (newest first), after events may
+    /// have been missed (the live connection opened late or reconnected): new messages
+    /// are added, changed ones refreshed, and loaded messages that lie between the page's
+    /// messages but are missing from it were deleted. Returns what changed.
+    pub fn reconcile_newest(&mut self, page: Page<Message>) -> Vec<Change> {
+        if !self.loaded {
+            return Vec::new();
+        }
+        let ids: HashSet<String> = page.data.iter().map(|m| m.id.clone()).collect();
+        let newest_at = page.data.first().map(|m| m.created_at);
+        let mut changes: Vec<Change> = page
+            .data
+            .into_iter()
+            .rev()
+            .map(|m| self.apply_created(m))
+            .collect();
+        let inside: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].is_server() && ids.contains(&self.entries[i].message.id))
+            .collect();
+        if let (Some(&lo), Some(&hi), Some(newest_at)) = (inside.first(), inside.last(), newest_at)
+        {
+            // Strictly older than the page's newest: a message created in the same second
+            // may have arrived live after the page was read.
+            let gone: Vec<String> = self.entries[lo..hi]
+                .iter()
+                .filter(|e| {
+                    e.is_server()
+                        && !ids.contains(&e.message.id)
+                        && e.message.created_at < newest_at
+                })
+                .map(|e| e.message.id.clone())
+                .collect();
+            for id in gone {
+                changes.push(self.apply_deleted(&id));
+            }
+        }
+        changes
     }
 
     /// Applies a live event (or a polled message).
@@ -498,7 +550,16 @@ impl Timeline {
         if self.index_of_key(client_id).is_some() {
             return None;
         }
-        let me = self.me.clone()?;
+        // Before `/contacts/me` answers (an unsent message restored while the API is
+        // down), a stand-in sender; `set_me` fills in the caller later.
+        let me = self.me.clone().unwrap_or_else(|| Contact {
+            id: String::new(),
+            username: String::new(),
+            phone_number: None,
+            avatar_url: None,
+            last_active_at: None,
+            created_at: 0,
+        });
         let message = Message {
             id: client_id.to_owned(),
             conversation_id: conversation_id.to_owned(),

@@ -214,6 +214,13 @@ fn Session(
     };
     load_list();
     let load_list = StoredValue::new_local(load_list);
+    // The network came back: a list that failed to load tries again by itself.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        if list.with_untracked(|l| matches!(l, Some(Err(e)) if !e.is_auth())) {
+            load_list.with_value(|f| f());
+        }
+    });
+    on_cleanup(move || online.remove());
     let items = Signal::derive(move || {
         list.with(|l| {
             l.as_ref()

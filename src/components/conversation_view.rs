@@ -2,39 +2,15 @@
 //! commands, live updates and unsent messages.
 
 use crate::actions::{ChatActions, LiveSink};
-use crate::api::{as_contact, ApiError, Client, Cursor};
+use crate::api::Client;
 use crate::components::app::ActionsCache;
 use crate::components::composer::Composer;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::message_list::MessageList;
 use crate::live::{self, Live};
-use crate::storage;
 use crate::timeline::Timeline;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::rc::Rc;
-
-/// Loads the caller and the newest page at once, then restores unsent messages.
-async fn open(actions: ChatActions) -> Result<(), ApiError> {
-    let client = actions.client();
-    let conv = actions.conversation_id.get_value();
-    let (me, page) = futures::future::join(
-        client.me(),
-        client.messages(&conv, &Cursor::Newest, crate::actions::FIRST_PAGE),
-    )
-    .await;
-    let me = me?;
-    let page = page?;
-    actions.me.set_value(me.username.clone());
-    actions.timeline.update(|t| {
-        t.set_me(as_contact(&me));
-        t.load_newest(page);
-    });
-    for item in storage::outbox(&conv).items {
-        actions.queue(item);
-    }
-    Ok(())
-}
 
 /// The conversation view: heading with the title, the feed, the composer.
 #[component]
@@ -60,7 +36,6 @@ pub fn ConversationView(
         ),
     };
     provide_context(actions);
-    let load_error = RwSignal::new(None::<ApiError>);
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
     let start_live = move || {
         let started = live.try_with_value(Option::is_some).unwrap_or(true);
@@ -73,28 +48,24 @@ pub fn ConversationView(
             live.try_set_value(Some(handle));
         }
     };
-    let load = move || {
-        load_error.set(None);
-        spawn_local(async move {
-            match open(actions).await {
-                Ok(()) => start_live(),
-                Err(err) => {
-                    if err.is_auth() {
-                        auth_failed.set(true);
-                    }
-                    load_error.try_set(Some(err));
-                }
-            }
-        });
-    };
-    if actions.timeline.with_untracked(Timeline::is_loaded) {
+    let loaded = Memo::new(move |_| actions.timeline.with(Timeline::is_loaded));
+    if loaded.get_untracked() {
         actions.catch_up();
         actions.retry_all();
-        start_live();
     } else {
-        load();
+        // Unsent messages show at once; the first page loads (with retries) meanwhile.
+        actions.open();
     }
-    let online = window_event_listener(leptos::ev::online, move |_| actions.retry_all());
+    // Live updates once the first page is there (the stream resyncs when it opens).
+    Effect::new(move |_| {
+        if loaded.get() {
+            start_live();
+        }
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        actions.load();
+        actions.retry_all();
+    });
     on_cleanup(move || online.remove());
 
     let alert = move || {
@@ -105,11 +76,12 @@ pub fn ConversationView(
         })
     };
     let load_failed = move || {
-        load_error.get().filter(|e| !e.is_auth()).map(|err| {
+        let err = actions.load_error.get().filter(|e| !e.is_auth())?;
+        (!loaded.get()).then(|| {
             view! {
                 <ErrorBanner
                     message=format!("The messages could not be loaded. {err}")
-                    on_retry=move |()| load()
+                    on_retry=move |()| actions.load()
                 />
             }
         })

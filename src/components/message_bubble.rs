@@ -34,6 +34,9 @@ pub fn MessageRow(
     /// Where the row sits.
     #[prop(into)]
     meta: Signal<RowMeta>,
+    /// Set (to the message's time) on the first message of a day: the date separator.
+    #[prop(optional, into)]
+    day: MaybeProp<i64>,
 ) -> impl IntoView {
     let Some(actions) = use_context::<ChatActions>() else {
         return ().into_any();
@@ -51,7 +54,7 @@ pub fn MessageRow(
             .or_else(|| prev.cloned())
             .unwrap_or_else(|| initial.clone())
     });
-    view! { <MessageBubble row meta own me=actions.me.get_value()/> }.into_any()
+    view! { <MessageBubble row meta own me=actions.me.get_value() day/> }.into_any()
 }
 
 /// Appends message text as text nodes, with safe links as `<a>`.
@@ -295,6 +298,10 @@ pub fn MessageBubble(
     /// The caller's username.
     #[prop(into)]
     me: String,
+    /// Set (to the message's time) on the first message of a day: a date separator is
+    /// drawn at the top of the article (the feed may contain only articles).
+    #[prop(optional, into)]
+    day: MaybeProp<i64>,
 ) -> impl IntoView {
     let actions = use_context::<ChatActions>();
     let key = StoredValue::new(row.with_untracked(|r| r.key.clone()));
@@ -309,6 +316,27 @@ pub fn MessageBubble(
     });
     let focus_article = move || {
         if let Some(el) = article.try_get_untracked().flatten() {
+            let _ = el.focus();
+        }
+    };
+    // Focus back on the control that opened an overlay (or the article).
+    let focus_action = move |act: &str| {
+        let Some(el) = article.try_get_untracked().flatten() else {
+            return;
+        };
+        let target = el
+            .query_selector(&format!("[data-act=\"{act}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(t) = &target {
+            let _ = t.focus();
+        }
+        let focused = dom::document()
+            .and_then(|d| d.active_element())
+            .zip(target)
+            .is_some_and(|(a, t)| t.is_same_node(Some(a.as_ref())));
+        if !focused {
             let _ = el.focus();
         }
     };
@@ -355,12 +383,16 @@ pub fn MessageBubble(
                 focus_article();
             }
             "confirm-delete" => {
+                // The bubble disappears at once: focus its neighbour first.
+                if let Some(el) = article.get_untracked() {
+                    focus_after_delete(&el);
+                }
                 confirm_delete.set(false);
                 run(&|a| a.delete(&k));
             }
             "cancel-delete" => {
                 confirm_delete.set(false);
-                focus_article();
+                focus_action("delete");
             }
             other => {
                 if let Some(name) = other.strip_prefix("toggle:") {
@@ -380,6 +412,9 @@ pub fn MessageBubble(
     });
     let overlay_params = Overlays { open, row };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Tab" && trap_tab(&ev) {
+            return;
+        }
         let Some((act, target)) = dom::action_of(&ev) else {
             if ev.key() == "Escape" {
                 picker_open.set(false);
@@ -398,21 +433,48 @@ pub fn MessageBubble(
             focus_article();
         } else if key_name == "Escape" {
             ev.prevent_default();
+            let (picker, delete) = (picker_open.get_untracked(), confirm_delete.get_untracked());
             if act == "edit-input" {
                 run(&|a| a.editing.set(None));
             }
             picker_open.set(false);
             confirm_delete.set(false);
-            focus_article();
+            if act == "edit-input" {
+                focus_article();
+            } else if delete {
+                focus_action("delete");
+            } else if picker {
+                focus_action("pick");
+            } else {
+                focus_article();
+            }
         }
+    };
+    let separator = move || {
+        day.get().map(|ts| {
+            let label = time::day(ts);
+            let name = label.clone();
+            view! {
+                <div class="pc-day" role="separator" aria-label=name>
+                    <span class="pc-day__label" aria-hidden="true">{label}</span>
+                </div>
+            }
+        })
     };
     view! {
         <article
-            class=move || match (own, meta.with(|m| m.grouped)) {
-                (true, true) => "pc-msg pc-msg--own pc-msg--grouped",
-                (true, false) => "pc-msg pc-msg--own",
-                (false, true) => "pc-msg pc-msg--grouped",
-                (false, false) => "pc-msg",
+            class=move || {
+                let mut class = String::from("pc-msg");
+                if own {
+                    class.push_str(" pc-msg--own");
+                }
+                if meta.with(|m| m.grouped) {
+                    class.push_str(" pc-msg--grouped");
+                }
+                if day.get().is_some() {
+                    class.push_str(" pc-msg--dated");
+                }
+                class
             }
             data-key=key.get_value()
             data-message-id=move || row.with(|r| r.message.id.clone())
@@ -425,8 +487,91 @@ pub fn MessageBubble(
             on:click=on_click
             on:keydown=on_keydown
         >
+            {separator}
             <div class="pc-msg__overlays" use:overlays=overlay_params></div>
         </article>
+    }
+}
+
+/// Keeps Tab and Shift+Tab inside an `aria-modal` dialog the event comes from, cycling
+/// between its buttons. True when it handled the key.
+fn trap_tab(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let Some(dialog) = target.closest("[aria-modal=\"true\"]").ok().flatten() else {
+        return false;
+    };
+    let Ok(list) = dialog.query_selector_all("button:not([disabled]), textarea, input, a[href]")
+    else {
+        return false;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    if items.is_empty() {
+        return false;
+    }
+    ev.prevent_default();
+    let n = items.len();
+    let at = items
+        .iter()
+        .position(|i| target.is_same_node(Some(i.as_ref())));
+    let next = match (at, ev.shift_key()) {
+        (Some(i), false) => (i + 1) % n,
+        (Some(i), true) => (i + n - 1) % n,
+        (None, false) => 0,
+        (None, true) => n - 1,
+    };
+    let _ = items[next].focus();
+    true
+}
+
+/// Before a confirmed delete removes `article`: focus the next article, else the previous
+/// one, else the composer "Message".
+fn focus_after_delete(article: &web_sys::HtmlElement) {
+    let sibling = |next: bool| {
+        let mut at: Option<web_sys::Element> = Some(article.clone().into());
+        loop {
+            at = at.and_then(|e| {
+                if next {
+                    e.next_element_sibling()
+                } else {
+                    e.previous_element_sibling()
+                }
+            });
+            match &at {
+                Some(e) if e.tag_name().eq_ignore_ascii_case("article") => return at,
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    };
+    let composer = || {
+        let scope = article
+            .closest(".pc-conv")
+            .ok()
+            .flatten()
+            .map(web_sys::Node::from)
+            .or_else(|| dom::document().map(web_sys::Node::from))?;
+        let selector = "textarea[aria-label=\"Message\"]";
+        match scope.dyn_ref::<web_sys::Element>() {
+            Some(e) => e.query_selector(selector).ok().flatten(),
+            None => scope
+                .dyn_ref::<Document>()
+                .and_then(|d| d.query_selector(selector).ok().flatten()),
+        }
+    };
+    if let Some(target) = sibling(true)
+        .or_else(|| sibling(false))
+        .or_else(composer)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = target.focus();
     }
 }
 

@@ -16,23 +16,16 @@ const BOTTOM_SLACK: i32 = 48;
 /// Distance from the top (px) at which the previous page starts loading.
 const TOP_TRIGGER: i32 = 400;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Item {
-    Day(i64, i64),
-    Message(String),
-}
+/// How many announcements the live region keeps at once.
+const ANNOUNCEMENTS_KEPT: usize = 5;
 
-fn item_key(item: &Item) -> String {
-    match item {
-        Item::Day(day, _) => format!("day-{day}"),
-        Item::Message(key) => key.clone(),
-    }
-}
-
+/// The rows of the feed: only articles (`role="feed"` may contain nothing else), so a
+/// date separator is drawn inside the first article of its day (`days`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Rows {
-    items: Vec<Item>,
+    items: Vec<String>,
     meta: HashMap<String, RowMeta>,
+    days: HashMap<String, i64>,
 }
 
 fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
@@ -45,14 +38,20 @@ fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
         .collect()
 }
 
-/// The first article whose bottom is below the feed's top edge: its key and its top's
-/// distance from that edge.
+/// The first article whose bottom is below the feed's top edge: its key and its bottom's
+/// distance from that edge. The bottom, not the top: the date separator at the top of an
+/// article moves to an older one when a page of the same day is prepended, and the
+/// message itself must not move.
 fn anchor(feed: &web_sys::HtmlElement) -> Option<(String, f64)> {
     let top = feed.get_bounding_client_rect().top();
     articles(feed).into_iter().find_map(|a| {
         let rect = a.get_bounding_client_rect();
-        (rect.bottom() > top)
-            .then(|| (a.dataset().get("key").unwrap_or_default(), rect.top() - top))
+        (rect.bottom() > top).then(|| {
+            (
+                a.dataset().get("key").unwrap_or_default(),
+                rect.bottom() - top,
+            )
+        })
     })
 }
 
@@ -108,13 +107,11 @@ pub fn MessageList() -> impl IntoView {
                 outline.len() as i64
             };
             let mut rows = Rows::default();
-            for (i, (((key, _, ts), l), day)) in
-                outline.iter().zip(layout(&input)).zip(&days).enumerate()
-            {
+            for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
                 if l.new_day {
-                    rows.items.push(Item::Day(*day, *ts));
+                    rows.days.insert(key.clone(), *ts);
                 }
-                rows.items.push(Item::Message(key.clone()));
+                rows.items.push(key.clone());
                 rows.meta.insert(
                     key.clone(),
                     RowMeta {
@@ -185,7 +182,7 @@ pub fn MessageList() -> impl IntoView {
                     let selector = format!("article[data-key=\"{key}\"]");
                     if let Ok(Some(node)) = el.query_selector(&selector) {
                         let top = el.get_bounding_client_rect().top();
-                        let now = node.get_bounding_client_rect().top() - top;
+                        let now = node.get_bounding_client_rect().bottom() - top;
                         el.set_scroll_top(el.scroll_top() + (now - offset).round() as i32);
                     }
                 }
@@ -247,21 +244,46 @@ pub fn MessageList() -> impl IntoView {
         mark_read();
     };
 
-    let render = move |item: Item| match item {
-        Item::Day(_, ts) => view! {
-            <div class="pc-day" role="separator">
-                <span class="pc-day__label">{time::day(ts)}</span>
-            </div>
-        }
-        .into_any(),
-        Item::Message(key) => {
-            let meta = {
-                let key = key.clone();
-                Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
-            };
-            view! { <MessageRow row_key=key meta/> }.into_any()
-        }
+    let render = move |key: String| {
+        let meta = {
+            let key = key.clone();
+            Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
+        };
+        let day = {
+            let key = key.clone();
+            Memo::new(move |_| rows.with(|r| r.days.get(&key).copied()))
+        };
+        view! { <MessageRow row_key=key meta day/> }
     };
+
+    // The live region: one new node per message from someone else (so the same text twice
+    // is still two announcements), emptied first and filled on the next tick so the
+    // change is a fresh addition; nothing for my own sends, edits or older pages.
+    let announced = RwSignal::new(Vec::<(u64, String)>::new());
+    let pending = StoredValue::new(Vec::<(u64, String)>::new());
+    Effect::new(move |prev: Option<u64>| {
+        let n = actions.incoming.get();
+        if prev.is_some_and(|p| n > p) {
+            let text = actions.announcement.get_untracked();
+            let first = pending.with_value(Vec::is_empty);
+            pending.update_value(|p| p.push((n, text)));
+            if first {
+                announced.set(Vec::new());
+                set_timeout(
+                    move || {
+                        let Some(mut batch) = pending.try_update_value(std::mem::take) else {
+                            return;
+                        };
+                        let keep = batch.len().saturating_sub(ANNOUNCEMENTS_KEPT);
+                        batch.drain(..keep);
+                        announced.try_set(batch);
+                    },
+                    std::time::Duration::from_millis(100),
+                );
+            }
+        }
+        n
+    });
 
     view! {
         <div class="pc-feed-wrap">
@@ -286,7 +308,7 @@ pub fn MessageList() -> impl IntoView {
                         None
                     }
                 }}
-                <For each=move || rows.with(|r| r.items.clone()) key=item_key children=render/>
+                <For each=move || rows.with(|r| r.items.clone()) key=String::clone children=render/>
             </div>
             {move || {
                 let n = unseen.get();
@@ -303,8 +325,10 @@ pub fn MessageList() -> impl IntoView {
                     </button>
                 })
             }}
-            <div class="pc-visually-hidden" aria-live="polite">
-                {move || actions.announcement.get()}
+            <div class="pc-visually-hidden" aria-live="polite" aria-atomic="false">
+                <For each=move || announced.get() key=|(id, _)| *id let:item>
+                    <p>{item.1}</p>
+                </For>
             </div>
         </div>
     }

@@ -562,3 +562,96 @@ fn status_strings_match_ui_md() {
     assert_eq!(Status::Sent.as_str(), "sent");
     assert_eq!(Status::Failed.as_str(), "failed");
 }
+
+#[test]
+fn unsent_message_shows_before_the_caller_is_known() {
+    // After a reload with the API down: no `/contacts/me`, no page, only the outbox.
+    let mut t = Timeline::default();
+    let ticket = t
+        .send_begin("cid1", "c", "survive", Vec::new(), 5)
+        .expect("shown without me");
+    assert_eq!(ticket.client_id, "cid1");
+    assert_eq!(t.keys(), ["cid1"]);
+    assert!(!t.is_loaded());
+    t.send_failed("cid1");
+    assert_eq!(t.pending(), [("cid1".to_owned(), Status::Failed)]);
+    // The network returns: the caller and the page arrive, the row stays mine and last.
+    t.set_me(kevin());
+    let row = t.row("cid1").expect("row");
+    assert!(t.is_mine(&row.message));
+    t.load_newest(page(vec![msg("m0", frank(), "hello", 1)], false));
+    assert_eq!(t.keys(), ["m0", "cid1"]);
+    let ticket = t.retry("cid1").expect("retry");
+    assert_eq!(ticket.client_id, "cid1");
+    assert_eq!(t.retry("cid1"), None, "never twice on the wire");
+    t.send_confirmed("cid1", msg("s1", kevin(), "survive", 6), None);
+    assert_eq!(ids(&t), ["m0", "s1"]);
+}
+
+#[test]
+fn late_page_lands_in_creation_order() {
+    // m0 at 0, m1 at 10; a live message arrives before the catch-up page that holds an
+    // older one.
+    let mut t = loaded(2, false);
+    t.apply_created(msg("late", frank(), "live", 30));
+    t.newer_loaded(page(vec![msg("gap", frank(), "missed", 20)], false));
+    assert_eq!(ids(&t), ["m0", "m1", "gap", "late"]);
+}
+
+#[test]
+fn reconcile_adds_refreshes_and_removes_without_duplicates() {
+    let mut t = loaded(4, true); // m0..m3 at 0, 10, 20, 30
+    send(&mut t, "cid1", "pending");
+    // While no events arrived: m1 edited, m2 deleted, n1 sent by Frank.
+    let fresh = page(
+        vec![
+            msg("m0", frank(), "t0", 0),
+            updated(msg("m1", frank(), "t1", 10), "edited", 35),
+            msg("m3", frank(), "t3", 30),
+            msg("n1", frank(), "new", 40),
+        ],
+        true,
+    );
+    let changes = t.reconcile_newest(fresh.clone());
+    assert_eq!(ids(&t), ["m0", "m1", "m3", "n1", "cid1"]);
+    assert_eq!(text(&t, "m1"), "edited");
+    assert!(changes.contains(&Change::NewFromOther {
+        username: "FrankMcCallister".into(),
+        text: "new".into(),
+    }));
+    assert!(changes.contains(&Change::Changed));
+    // The same page again changes nothing.
+    let again = t.reconcile_newest(fresh);
+    assert!(again.iter().all(|c| *c == Change::None));
+    assert_eq!(ids(&t), ["m0", "m1", "m3", "n1", "cid1"]);
+}
+
+#[test]
+fn reconcile_keeps_messages_newer_than_the_page() {
+    // m0 at 0, m1 at 10; "live" arrived while the page was on its way, in the same
+    // second as the page's newest.
+    let mut t = loaded(2, false);
+    t.apply_created(msg("live", frank(), "live", 20));
+    t.reconcile_newest(page(
+        vec![
+            msg("m0", frank(), "t0", 0),
+            msg("m1", frank(), "t1", 10),
+            msg("n1", frank(), "n", 20),
+        ],
+        false,
+    ));
+    assert_eq!(ids(&t), ["m0", "m1", "live", "n1"]);
+    // Older messages than the page are not touched either.
+    let mut t = loaded(3, true);
+    t.reconcile_newest(page(vec![msg("m2", frank(), "t2", 20)], true));
+    assert_eq!(ids(&t), ["m0", "m1", "m2"]);
+}
+
+#[test]
+fn reconcile_before_the_first_page_does_nothing() {
+    let mut t = Timeline::new(kevin());
+    assert!(t
+        .reconcile_newest(page(vec![msg("m0", frank(), "t0", 0)], false))
+        .is_empty());
+    assert!(t.keys().is_empty());
+}
