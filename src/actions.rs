@@ -4,7 +4,7 @@
 
 use crate::api::{as_contact, ApiError, Client, Cursor};
 use crate::live::Sink;
-use crate::outbox::{backoff_ms, client_id, OutboxItem};
+use crate::outbox::{backoff_ms, client_id, send_retry_ms, OutboxItem, SendQueue};
 use crate::timeline::{Change, EditTicket, SendTicket, Timeline};
 use crate::{storage, time};
 use leptos::prelude::*;
@@ -40,6 +40,8 @@ pub struct ChatActions {
     /// Why the first page could not be loaded (it is retried by itself meanwhile).
     pub load_error: RwSignal<Option<ApiError>>,
     client: StoredValue<Client>,
+    /// My sends in typing order, one on the wire at a time.
+    sends: StoredValue<SendQueue>,
     /// Automatic retries so far, per client id.
     attempts: StoredValue<Vec<(String, u32)>>,
     /// Server ids already marked read (or being marked).
@@ -76,6 +78,7 @@ impl ChatActions {
             auth_failed,
             load_error: RwSignal::new(None),
             client,
+            sends: StoredValue::new(SendQueue::default()),
             attempts: StoredValue::new(Vec::new()),
             read_requested: StoredValue::new(Vec::new()),
             catching_up: StoredValue::new(false),
@@ -84,10 +87,26 @@ impl ChatActions {
         }
     }
 
-    /// Puts a send on the wire (the timeline guarantees one attempt at a time).
+    /// Queues a send (or makes a failed one ready again, keeping its place) and pumps the
+    /// queue.
     fn dispatch(&self, ticket: SendTicket) {
+        self.sends.update_value(|q| q.push(ticket));
+        self.pump_sends();
+    }
+
+    /// Puts the next send on the wire unless one is there already: one POST at a time, so
+    /// the server stores my messages in the order I typed them.
+    fn pump_sends(&self) {
+        let Some(ticket) = self.sends.try_update_value(|q| q.take_next()).flatten() else {
+            return;
+        };
         let this = *self;
-        spawn_local(async move { this.post(ticket).await });
+        spawn_local(async move {
+            let key = ticket.client_id.clone();
+            let settled = this.post(ticket).await;
+            this.sends.update_value(|q| q.settle(&key, settled));
+            this.pump_sends();
+        });
     }
 
     /// The API client.
@@ -351,7 +370,9 @@ impl ChatActions {
         }
     }
 
-    async fn post(&self, ticket: SendTicket) {
+    /// Sends one message; true when it is settled for good (sent, or refused for a
+    /// reason a retry cannot change), false when it waits for a retry.
+    async fn post(&self, ticket: SendTicket) -> bool {
         let body = SendMessage {
             conversation_id: self.conversation_id.get_value(),
             message: ticket.text.clone(),
@@ -364,6 +385,7 @@ impl ChatActions {
                     .update(|t| t.send_confirmed(&key, message, etag));
                 self.save_outbox(|o| o.remove(&key));
                 self.attempts.update_value(|a| a.retain(|(k, _)| *k != key));
+                true
             }
             Err(err) => {
                 self.timeline.update(|t| t.send_failed(&key));
@@ -372,9 +394,11 @@ impl ChatActions {
                 }
                 if err.is_transient() {
                     self.schedule_retry(key);
+                    false
                 } else {
                     self.save_outbox(|o| o.remove(&key));
                     self.fail("Your message was not sent.", &err);
+                    true
                 }
             }
         }
@@ -392,7 +416,7 @@ impl ChatActions {
             });
         let this = *self;
         spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
+            gloo_timers::future::TimeoutFuture::new(send_retry_ms(attempt)).await;
             if is_online() {
                 this.retry(&key);
             }
@@ -438,6 +462,8 @@ impl ChatActions {
     pub fn discard(&self, key: &str) {
         self.timeline.update(|t| t.discard(key));
         self.save_outbox(|o| o.remove(key));
+        self.sends.update_value(|q| q.remove(key));
+        self.pump_sends();
     }
 
     // ----- editing and deleting -----

@@ -2,6 +2,7 @@
 //! storage is in [`crate::storage`].
 
 use crate::json::{self, FromJson, ObjectWriter, Value};
+use crate::timeline::SendTicket;
 use protocol_api::{Attachment, Timestamp};
 
 /// A message composed but not yet confirmed by the server.
@@ -87,6 +88,73 @@ fn read_item(v: &Value) -> Option<OutboxItem> {
     })
 }
 
+/// The sends of one conversation in typing order, put on the wire one at a time so the
+/// server stores them in that order. A send that failed for a passing reason stays first
+/// and holds back the ones behind it until it is retried.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SendQueue {
+    /// Waiting sends, oldest first, each with whether it may go out now.
+    waiting: Vec<(SendTicket, bool)>,
+    /// The client id of the send on the wire, if any.
+    on_the_wire: Option<String>,
+}
+
+impl SendQueue {
+    /// Adds a send, or makes a waiting one ready again (a retry keeps its place).
+    pub fn push(&mut self, ticket: SendTicket) {
+        match self
+            .waiting
+            .iter_mut()
+            .find(|(t, _)| t.client_id == ticket.client_id)
+        {
+            Some(entry) => *entry = (ticket, true),
+            None => self.waiting.push((ticket, true)),
+        }
+    }
+
+    /// The send to put on the wire now: the first one, if it is ready and nothing else is
+    /// on the wire. It counts as on the wire until [`Self::settle`].
+    pub fn take_next(&mut self) -> Option<SendTicket> {
+        if self.on_the_wire.is_some() {
+            return None;
+        }
+        let (ticket, ready) = self.waiting.first()?;
+        if !ready {
+            return None;
+        }
+        self.on_the_wire = Some(ticket.client_id.clone());
+        Some(ticket.clone())
+    }
+
+    /// The answer for `client_id` came: `done` when it is settled for good (sent, or
+    /// refused for a reason a retry cannot change), else it waits first in line for a retry.
+    pub fn settle(&mut self, client_id: &str, done: bool) {
+        if self.on_the_wire.as_deref() == Some(client_id) {
+            self.on_the_wire = None;
+        }
+        if done {
+            self.waiting.retain(|(t, _)| t.client_id != client_id);
+        } else if let Some(entry) = self
+            .waiting
+            .iter_mut()
+            .find(|(t, _)| t.client_id == client_id)
+        {
+            entry.1 = false;
+        }
+    }
+
+    /// Forgets a send the user discarded.
+    pub fn remove(&mut self, client_id: &str) {
+        self.waiting.retain(|(t, _)| t.client_id != client_id);
+    }
+}
+
+/// Milliseconds before automatic retry number `attempt` (0 = the first) of a send that
+/// holds back the sends behind it: 250 ms, 500 ms, 1 s … capped at 30 s.
+pub fn send_retry_ms(attempt: u32) -> u32 {
+    250u32.saturating_mul(1 << attempt.min(7)).min(30_000)
+}
+
 /// Milliseconds to wait before automatic attempt number `attempt` (0 = the first retry):
 /// 1 s, 2 s, 4 s … capped at 30 s.
 pub fn backoff_ms(attempt: u32) -> u32 {
@@ -160,6 +228,67 @@ mod tests {
     fn broken_storage_is_empty() {
         assert_eq!(Outbox::from_json("{"), Outbox::default());
         assert_eq!(Outbox::from_json("null"), Outbox::default());
+    }
+
+    fn ticket(id: &str) -> SendTicket {
+        SendTicket {
+            client_id: id.to_owned(),
+            text: format!("text {id}"),
+            attachment_ids: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn send_queue_sends_one_at_a_time_in_typing_order() {
+        let mut queue = SendQueue::default();
+        queue.push(ticket("a"));
+        queue.push(ticket("b"));
+        assert_eq!(queue.take_next().map(|t| t.client_id), Some("a".into()));
+        assert_eq!(queue.take_next(), None, "never two on the wire");
+        queue.settle("a", true);
+        assert_eq!(queue.take_next().map(|t| t.client_id), Some("b".into()));
+        queue.settle("b", true);
+        assert_eq!(queue.take_next(), None);
+    }
+
+    #[test]
+    fn a_failed_send_holds_back_the_later_ones_until_retried() {
+        let mut queue = SendQueue::default();
+        queue.push(ticket("a"));
+        queue.push(ticket("b"));
+        assert_eq!(queue.take_next().map(|t| t.client_id), Some("a".into()));
+        queue.settle("a", false);
+        assert_eq!(queue.take_next(), None, "b must not overtake a");
+        queue.push(ticket("c"));
+        queue.push(ticket("a"));
+        let order: Vec<String> = std::iter::from_fn(|| {
+            let next = queue.take_next()?;
+            queue.settle(&next.client_id, true);
+            Some(next.client_id)
+        })
+        .collect();
+        assert_eq!(order, ["a", "b", "c"], "the retry kept its place");
+    }
+
+    #[test]
+    fn discarding_the_failed_first_send_lets_the_next_go() {
+        let mut queue = SendQueue::default();
+        queue.push(ticket("a"));
+        queue.push(ticket("b"));
+        let first = queue.take_next().map(|t| t.client_id);
+        assert_eq!(first.as_deref(), Some("a"));
+        queue.settle("a", false);
+        queue.remove("a");
+        assert_eq!(queue.take_next().map(|t| t.client_id), Some("b".into()));
+    }
+
+    #[test]
+    fn send_retries_start_quick_and_cap() {
+        assert_eq!(send_retry_ms(0), 250);
+        assert_eq!(send_retry_ms(1), 500);
+        assert_eq!(send_retry_ms(3), 2000);
+        assert_eq!(send_retry_ms(7), 30_000);
+        assert_eq!(send_retry_ms(99), 30_000);
     }
 
     #[test]
