@@ -34,9 +34,6 @@ pub fn MessageRow(
     /// Where the row sits.
     #[prop(into)]
     meta: Signal<RowMeta>,
-    /// Set (to the message's time) on the first message of a day: the date separator.
-    #[prop(optional, into)]
-    day: MaybeProp<i64>,
 ) -> impl IntoView {
     let Some(actions) = use_context::<ChatActions>() else {
         return ().into_any();
@@ -54,7 +51,7 @@ pub fn MessageRow(
             .or_else(|| prev.cloned())
             .unwrap_or_else(|| initial.clone())
     });
-    view! { <MessageBubble row meta own me=actions.me.get_value() day/> }.into_any()
+    view! { <MessageBubble row meta own me=actions.me.get_value()/> }.into_any()
 }
 
 /// Appends message text as text nodes, with safe links as `<a>`.
@@ -298,10 +295,6 @@ pub fn MessageBubble(
     /// The caller's username.
     #[prop(into)]
     me: String,
-    /// Set (to the message's time) on the first message of a day: a date separator is
-    /// drawn at the top of the article (the feed may contain only articles).
-    #[prop(optional, into)]
-    day: MaybeProp<i64>,
 ) -> impl IntoView {
     let actions = use_context::<ChatActions>();
     let key = StoredValue::new(row.with_untracked(|r| r.key.clone()));
@@ -450,17 +443,6 @@ pub fn MessageBubble(
             }
         }
     };
-    let separator = move || {
-        day.get().map(|ts| {
-            let label = time::day(ts);
-            let name = label.clone();
-            view! {
-                <div class="pc-day" role="separator" aria-label=name>
-                    <span class="pc-day__label" aria-hidden="true">{label}</span>
-                </div>
-            }
-        })
-    };
     view! {
         <article
             class=move || {
@@ -470,9 +452,6 @@ pub fn MessageBubble(
                 }
                 if meta.with(|m| m.grouped) {
                     class.push_str(" pc-msg--grouped");
-                }
-                if day.get().is_some() {
-                    class.push_str(" pc-msg--dated");
                 }
                 class
             }
@@ -487,7 +466,6 @@ pub fn MessageBubble(
             on:click=on_click
             on:keydown=on_keydown
         >
-            {separator}
             <div class="pc-msg__overlays" use:overlays=overlay_params></div>
         </article>
     }

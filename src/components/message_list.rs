@@ -19,8 +19,10 @@ const TOP_TRIGGER: i32 = 400;
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
 
-/// The rows of the feed: only articles (`role="feed"` may contain nothing else), so a
-/// date separator is drawn inside the first article of its day (`days`).
+/// The rows of the feed, and the first message of each day (`days`), above which a date
+/// line is drawn. The date line is a sibling of the articles, hidden from assistive
+/// technology (`role="feed"` may own only articles; each article has its own `<time>`), so
+/// an article never changes size when an older page of the same day moves the line up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Rows {
     items: Vec<String>,
@@ -38,20 +40,14 @@ fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
         .collect()
 }
 
-/// The first article whose bottom is below the feed's top edge: its key and its bottom's
-/// distance from that edge. The bottom, not the top: the date separator at the top of an
-/// article moves to an older one when a page of the same day is prepended, and the
-/// message itself must not move.
+/// The first article at least partly on screen: its key and its top's distance from the
+/// feed's top edge, to put it back exactly there after rows are prepended.
 fn anchor(feed: &web_sys::HtmlElement) -> Option<(String, f64)> {
     let top = feed.get_bounding_client_rect().top();
     articles(feed).into_iter().find_map(|a| {
         let rect = a.get_bounding_client_rect();
-        (rect.bottom() > top).then(|| {
-            (
-                a.dataset().get("key").unwrap_or_default(),
-                rect.bottom() - top,
-            )
-        })
+        (rect.bottom() > top)
+            .then(|| (a.dataset().get("key").unwrap_or_default(), rect.top() - top))
     })
 }
 
@@ -182,7 +178,7 @@ pub fn MessageList() -> impl IntoView {
                     let selector = format!("article[data-key=\"{key}\"]");
                     if let Ok(Some(node)) = el.query_selector(&selector) {
                         let top = el.get_bounding_client_rect().top();
-                        let now = node.get_bounding_client_rect().bottom() - top;
+                        let now = node.get_bounding_client_rect().top() - top;
                         el.set_scroll_top(el.scroll_top() + (now - offset).round() as i32);
                     }
                 }
@@ -251,9 +247,14 @@ pub fn MessageList() -> impl IntoView {
         };
         let day = {
             let key = key.clone();
-            Memo::new(move |_| rows.with(|r| r.days.get(&key).copied()))
+            move || rows.with(|r| r.days.get(&key).copied())
         };
-        view! { <MessageRow row_key=key meta day/> }
+        view! {
+            {move || day().map(|ts| view! {
+                <div class="pc-day" aria-hidden="true"><span class="pc-day__label">{time::day(ts)}</span></div>
+            })}
+            <MessageRow row_key=key meta/>
+        }
     };
 
     // The live region: one new node per message from someone else (so the same text twice
