@@ -14,20 +14,12 @@ import {
   useSuite, watchConsole, uniq, KEVIN, CONVERSATION, DIST, feed, articles, articleWithText,
   sendFromComposer, waitForStatus, waitUntil, makePng,
 } from './lib/harness.mjs';
-import { deployCsp, copyDist, startPythonStatic, recordCspViolations, cspViolations } from './fixtures/common.mjs';
+import { deployCsp, copyDist, startPythonStatic, recordingContext, cspViolations } from './fixtures/common.mjs';
 import { startStatic } from './fixtures/static-server.mjs';
 
 const env = useSuite('deploy');
 
-// The suite's browser, recording CSP violations (added on first use: the harness's own
-// before hook, which launches the browser, may still be running when ours run).
-let recording = null;
-async function browserContext() {
-  const context = env.browsers[0]?.context || (await env.browser()).context;
-  recording ||= recordCspViolations(context);
-  await recording;
-  return context;
-}
+const browserContext = () => recordingContext(env);
 const cleanups = [];
 
 after(async () => {

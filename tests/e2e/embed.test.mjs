@@ -16,20 +16,12 @@ import {
   useSuite, watchConsole, uniq, KEVIN, CONVERSATION, DIST, E2E_DIR, ARTIFACTS, feed, articles,
   articleWithText, sendFromComposer, waitForStatus, waitUntil,
 } from './lib/harness.mjs';
-import { recordCspViolations, cspViolations, pixelDiff, template, FIXTURES } from './fixtures/common.mjs';
+import { recordingContext, cspViolations, pixelDiff, template, FIXTURES } from './fixtures/common.mjs';
 import { startStatic } from './fixtures/static-server.mjs';
 
 const env = useSuite('embed');
 
-// The suite's browser, recording CSP violations (added on first use: the harness's own
-// before hook, which launches the browser, may still be running when ours run).
-let recording = null;
-async function browserContext() {
-  const context = env.browsers[0]?.context || (await env.browser()).context;
-  recording ||= recordCspViolations(context);
-  await recording;
-  return context;
-}
+const browserContext = () => recordingContext(env);
 let widget;
 let host;
 
