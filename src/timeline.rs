@@ -202,12 +202,18 @@ impl Timeline {
             .unwrap_or(self.entries.len())
     }
 
+    /// A confirmed row for a message from the server, keyed by its id.
     fn server_entry(&mut self, message: Message) -> Entry {
+        self.new_entry(message.id.clone(), message, Status::Sent)
+    }
+
+    /// A fresh row with no edit, reaction or delete under way.
+    fn new_entry(&mut self, key: String, message: Message, status: Status) -> Entry {
         self.rev += 1;
         Entry {
-            key: message.id.clone(),
+            key,
             message,
-            status: Status::Sent,
+            status,
             etag: None,
             edit_in_flight: None,
             edit_queued: None,
@@ -572,19 +578,9 @@ impl Timeline {
             updated_at: None,
             edited_at: None,
         };
-        self.rev += 1;
         let ticket = Self::ticket(&message);
-        self.entries.push(Entry {
-            key: client_id.to_owned(),
-            message,
-            status: Status::Sending,
-            etag: None,
-            edit_in_flight: None,
-            edit_queued: None,
-            toggles: Vec::new(),
-            deleting: false,
-            rev: self.rev,
-        });
+        let entry = self.new_entry(client_id.to_owned(), message, Status::Sending);
+        self.entries.push(entry);
         Some(ticket)
     }
 
