@@ -149,8 +149,14 @@ pub fn MessageList() -> impl IntoView {
             std::time::Duration::from_millis(300),
         );
     };
-    let stick = move || {
+    // Scrolls to the bottom on the next frame. Unless `force`d (my own send, "Jump to
+    // latest"), it yields to a reader who scrolled away meanwhile: the scroll event runs
+    // before the frame's callbacks, so `at_bottom` is already false then.
+    let stick = move |force: bool| {
         request_animation_frame(move || {
+            if !force && !at_bottom.try_get_value().unwrap_or(false) {
+                return;
+            }
             if let Some(el) = feed_el() {
                 el.set_scroll_top(el.scroll_height());
                 at_bottom.set_value(true);
@@ -205,14 +211,14 @@ pub fn MessageList() -> impl IntoView {
     Effect::new(move |_| {
         timeline.track();
         if at_bottom.get_value() && !anchoring.get_value() {
-            stick();
+            stick(false);
         }
     });
     // My own sends always go to the bottom.
     Effect::new(move |prev: Option<u64>| {
         let n = actions.to_bottom.get();
         if prev.is_some_and(|p| p != n) {
-            stick();
+            stick(true);
         }
         n
     });
@@ -319,7 +325,7 @@ pub fn MessageList() -> impl IntoView {
                         class="pc-jump"
                         aria-label="Jump to latest"
                         aria-describedby="pc-jump-count"
-                        on:click=move |_| stick()
+                        on:click=move |_| stick(true)
                     >
                         "Jump to latest "
                         <span class="pc-jump__count" id="pc-jump-count">{n} " new"</span>
