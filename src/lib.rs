@@ -1,7 +1,7 @@
 //! Protocol Chat: a Leptos client-side-rendered chat message view for the Protocol API.
 //!
 //! Pure state and rules (no Leptos): [`timeline`], [`outbox`], [`format`], [`emoji`],
-//! [`config`], [`json`]. The outside world: [`api`] (all HTTP), [`live`] (events), [`storage`].
+//! [`config`], [`json`], [`window`]. The outside world: [`api`] (all HTTP), [`live`] (events), [`storage`].
 //! Views: [`components`], wired to the state through [`actions::ChatActions`]; the
 //! markup repeated in every row is built by [`dom`] to keep the wasm small.
 
@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod storage;
 pub mod time;
 pub mod timeline;
+pub mod window;
 
 use config::Layer;
 use leptos::prelude::*;

@@ -1,10 +1,12 @@
 //! The feed: keyed rows with date separators, opened at the bottom, older pages loaded at
 //! the top with the reader's message held in place, "Jump to latest" when scrolled up.
+//! Only the rows around the viewport are in the DOM (see [`crate::window`]).
 
 use crate::actions::ChatActions;
 use crate::components::message_bubble::{MessageRow, RowMeta};
 use crate::format::{day_key, layout};
 use crate::time;
+use crate::window::{self, Anchor, Heights, Span};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +17,11 @@ use wasm_bindgen::JsCast;
 const BOTTOM_SLACK: i32 = 48;
 /// Distance from the top (px) at which the previous page starts loading.
 const TOP_TRIGGER: i32 = 400;
+
+/// Viewport height (px) assumed before the feed is laid out.
+const DEFAULT_VIEWPORT: f64 = 800.0;
+/// The least overscan (px): rows rendered beyond each edge of the viewport.
+const MIN_OVERSCAN: f64 = 400.0;
 
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
@@ -41,14 +48,88 @@ fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
 }
 
 /// The first article at least partly on screen: its key and its top's distance from the
-/// feed's top edge, to put it back exactly there after rows are prepended.
-fn anchor(feed: &web_sys::HtmlElement) -> Option<(String, f64)> {
+/// feed's top edge (the reader's anchor).
+fn first_in_view(feed: &web_sys::HtmlElement) -> Option<(String, f64)> {
     let top = feed.get_bounding_client_rect().top();
     articles(feed).into_iter().find_map(|a| {
         let rect = a.get_bounding_client_rect();
         (rect.bottom() > top)
             .then(|| (a.dataset().get("key").unwrap_or_default(), rect.top() - top))
     })
+}
+
+/// The distance of the article `key` from the feed's top edge, if it is rendered.
+fn article_offset(feed: &web_sys::HtmlElement, key: &str) -> Option<f64> {
+    let node = feed
+        .query_selector(&format!("article[data-key=\"{key}\"]"))
+        .ok()??;
+    Some(node.get_bounding_client_rect().top() - feed.get_bounding_client_rect().top())
+}
+
+/// Where a rendered row starts: at its date line, if it has one.
+fn row_top(article: &web_sys::HtmlElement) -> f64 {
+    article
+        .previous_element_sibling()
+        .filter(|prev| prev.class_list().contains("pc-day"))
+        .map_or_else(
+            || article.get_bounding_client_rect().top(),
+            |day| day.get_bounding_client_rect().top(),
+        )
+}
+
+/// Records the height of every rendered row (date line, article and the gaps between
+/// them), up to `end`, the top of what follows the last one.
+fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) {
+    let rows = articles(feed);
+    let tops: Vec<f64> = rows.iter().map(row_top).collect();
+    for (i, article) in rows.iter().enumerate() {
+        let next = tops.get(i + 1).copied().unwrap_or(end);
+        if let Some(key) = article.dataset().get("key") {
+            heights.set(&key, next - tops[i]);
+        }
+    }
+}
+
+/// The key of the row holding the keyboard focus (an edit in progress, a menu), which
+/// windowing must keep rendered.
+fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
+    let active = feed.owner_document()?.active_element()?;
+    if !feed.contains(Some(&active)) {
+        return None;
+    }
+    let article = active.closest("article[data-key]").ok()??;
+    article.get_attribute("data-key")
+}
+
+/// Pixels rendered beyond each edge of the viewport.
+fn overscan(viewport: f64) -> f64 {
+    viewport.max(MIN_OVERSCAN)
+}
+
+/// Whether the rendered rows stop short of the viewport plus half the overscan on a side
+/// where more rows exist, so the window must move.
+fn window_short(feed: &web_sys::HtmlElement, span: Memo<Span>, total: usize) -> bool {
+    let rows = articles(feed);
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return total > 0;
+    };
+    let top = feed.get_bounding_client_rect().top();
+    let viewport = f64::from(feed.client_height());
+    let (more_above, more_below) = span.with_untracked(|s| (s.start > 0, s.end < total));
+    window::needs_move(
+        row_top(first) - top,
+        last.get_bounding_client_rect().bottom() - top,
+        viewport,
+        overscan(viewport) / 2.0,
+        more_above,
+        more_below,
+    )
+}
+
+/// A CSS length in whole pixels (integer formatting: float formatting would add
+/// kilobytes to the wasm).
+fn px(value: f64) -> String {
+    format!("{}px", value.round() as i64)
 }
 
 /// Keys of the articles at least partly on screen.
@@ -124,14 +205,52 @@ pub fn MessageList() -> impl IntoView {
     let loading_older = move || timeline.with(|t| t.is_loading_older());
 
     let feed = NodeRef::<html::Div>::new();
-    let at_bottom = StoredValue::new(true);
-    let anchoring = StoredValue::new(false);
+    let bottom_spacer = NodeRef::<html::Div>::new();
     let read_pending = StoredValue::new(false);
     let unseen = RwSignal::new(0u32);
+    // Windowing (see `crate::window`): where the reader is, the heights measured so far,
+    // and a tick that asks for the window to be placed again.
+    let anchor = StoredValue::new(Anchor::Bottom);
+    let heights = StoredValue::new(Heights::default());
+    let replace = RwSignal::new(0u64);
+    let at_bottom = move || anchor.with_value(|a| *a == Anchor::Bottom);
 
     let feed_el = move || -> Option<web_sys::HtmlElement> {
         feed.try_get_untracked().flatten().map(Into::into)
     };
+    let span = Memo::new(move |_| {
+        replace.track();
+        rows.with(|r| {
+            let el = feed_el();
+            let viewport = el
+                .as_ref()
+                .map(|el| f64::from(el.client_height()))
+                .filter(|h| *h > 0.0)
+                .unwrap_or(DEFAULT_VIEWPORT);
+            let pinned = el.as_ref().and_then(focused_key);
+            let anchor = anchor.get_value();
+            heights.with_value(|h| {
+                window::span(
+                    &r.items,
+                    h,
+                    &anchor,
+                    pinned.as_deref(),
+                    viewport,
+                    overscan(viewport),
+                )
+            })
+        })
+    });
+    let shown = Memo::new(move |_| {
+        let (start, end) = span.with(|s| (s.start, s.end));
+        rows.with(|r| {
+            r.items
+                .get(start..end)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default()
+        })
+    });
+
     let mark_read = move || {
         if read_pending.try_get_value().unwrap_or(true) {
             return;
@@ -149,47 +268,55 @@ pub fn MessageList() -> impl IntoView {
             std::time::Duration::from_millis(300),
         );
     };
-    // Scrolls to the bottom on the next frame. Unless `force`d (my own send, "Jump to
-    // latest"), it yields to a reader who scrolled away meanwhile: the scroll event runs
-    // before the frame's callbacks, so `at_bottom` is already false then.
-    let stick = move |force: bool| {
-        request_animation_frame(move || {
-            if !force && !at_bottom.try_get_value().unwrap_or(false) {
-                return;
-            }
-            if let Some(el) = feed_el() {
+    // After the DOM changed: measure the rendered rows, then put the reader back: at the
+    // bottom, or the anchor row at its offset (no jump when rows are added, removed or
+    // resized above it, or when the window moves).
+    let settle = move || {
+        let Some(el) = feed_el() else { return };
+        if let Some(spacer) = bottom_spacer.try_get_untracked().flatten() {
+            let end = spacer.get_bounding_client_rect().top();
+            heights.update_value(|h| measure(&el, end, h));
+        }
+        match anchor.get_value() {
+            Anchor::Bottom => {
                 el.set_scroll_top(el.scroll_height());
-                at_bottom.set_value(true);
                 unseen.try_set(0);
                 mark_read();
             }
-        });
+            Anchor::Row(key, offset) => {
+                if let Some(now) = article_offset(&el, &key) {
+                    let shift = (now - offset).round() as i32;
+                    if shift != 0 {
+                        el.set_scroll_top(el.scroll_top() + shift);
+                    }
+                }
+            }
+        }
+        // Read the settled position: near the top it loads the next older page, and a
+        // window that still falls short moves again.
+        rescan(&el);
+    };
+    let settle_next_frame = move || request_animation_frame(settle);
+    // Scrolls to the bottom on the next frame. Unless `force`d (my own send, "Jump to
+    // latest"), it yields to a reader who scrolled away meanwhile: the scroll event runs
+    // before the frame's callbacks and has moved the anchor off the bottom by then.
+    let stick = move |force: bool| {
+        if force {
+            anchor.set_value(Anchor::Bottom);
+            replace.update(|n| *n += 1);
+        }
+        settle_next_frame();
     };
 
-    // Loads the previous page, keeping the message under the reader's eye in place.
+    // Loads the previous page; the anchor keeps the message under the reader's eye in place.
     let load_older = move || {
         let ready =
             timeline.with_untracked(|t| t.is_loaded() && t.has_more() && !t.is_loading_older());
-        let Some(el) = feed_el().filter(|_| ready) else {
+        if !ready {
             return;
-        };
-        let before = anchor(&el);
-        anchoring.set_value(true);
+        }
         spawn_local(async move {
-            let prepended = actions.load_older().await;
-            request_animation_frame(move || {
-                anchoring.try_set_value(false);
-                let Some(el) = feed_el() else { return };
-                if let Some((key, offset)) = before.filter(|_| prepended) {
-                    let selector = format!("article[data-key=\"{key}\"]");
-                    if let Ok(Some(node)) = el.query_selector(&selector) {
-                        let top = el.get_bounding_client_rect().top();
-                        let now = node.get_bounding_client_rect().top() - top;
-                        el.set_scroll_top(el.scroll_top() + (now - offset).round() as i32);
-                    }
-                }
-                rescan(&el);
-            });
+            actions.load_older().await;
         });
     };
 
@@ -197,22 +324,16 @@ pub fn MessageList() -> impl IntoView {
     Effect::new(move |was: Option<bool>| {
         let now = loaded();
         if now && was != Some(true) {
-            request_animation_frame(move || {
-                if let Some(el) = feed_el() {
-                    el.set_scroll_top(el.scroll_height());
-                    mark_read();
-                    rescan(&el);
-                }
-            });
+            stick(true);
         }
         now
     });
-    // Any change while at the bottom stays at the bottom (new rows, reactions, edits).
+    // Any change to the rows or the window: the reader stays where they were (at the
+    // bottom: new rows, reactions and edits stay in view).
     Effect::new(move |_| {
         timeline.track();
-        if at_bottom.get_value() && !anchoring.get_value() {
-            stick(false);
-        }
+        shown.track();
+        settle_next_frame();
     });
     // My own sends always go to the bottom.
     Effect::new(move |prev: Option<u64>| {
@@ -226,7 +347,7 @@ pub fn MessageList() -> impl IntoView {
     Effect::new(move |prev: Option<u64>| {
         let n = actions.incoming.get();
         if let Some(p) = prev {
-            if n > p && !at_bottom.get_value() {
+            if n > p && !at_bottom() {
                 unseen.update(|u| *u += (n - p) as u32);
             }
         }
@@ -236,11 +357,17 @@ pub fn MessageList() -> impl IntoView {
     let on_scroll = move |_| {
         let Some(el) = feed_el() else { return };
         let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK;
-        at_bottom.set_value(bottom);
         if bottom {
+            anchor.set_value(Anchor::Bottom);
             unseen.set(0);
+        } else if let Some((key, offset)) = first_in_view(&el) {
+            anchor.set_value(Anchor::Row(key, offset));
         }
-        if el.scroll_top() < TOP_TRIGGER && !anchoring.get_value() {
+        let total = rows.with_untracked(|r| r.items.len());
+        if window_short(&el, span, total) {
+            replace.update(|n| *n += 1);
+        }
+        if el.scroll_top() < TOP_TRIGGER {
             load_older();
         }
         mark_read();
@@ -315,7 +442,9 @@ pub fn MessageList() -> impl IntoView {
                         None
                     }
                 }}
-                <For each=move || rows.with(|r| r.items.clone()) key=String::clone children=render/>
+                <div class="pc-feed__spacer" aria-hidden="true" style:height=move || px(span.with(|s| s.above))></div>
+                <For each=move || shown.get() key=String::clone children=render/>
+                <div class="pc-feed__spacer" aria-hidden="true" node_ref=bottom_spacer style:height=move || px(span.with(|s| s.below))></div>
             </div>
             {move || {
                 let n = unseen.get();

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
   useSuite, uniq, composer, feed, articles, articleWithText, articleById, statusOf, waitUntil,
-  messageAction, sendFromComposer, waitForStatus, watchConsole, FRANK, KEVIN, CONVERSATION,
+  messageAction, sendFromComposer, waitForStatus, watchConsole, loadOlderPage, FRANK, KEVIN, CONVERSATION,
 } from './lib/harness.mjs';
 
 const env = useSuite('a11y');
@@ -349,9 +349,7 @@ test('the live region announces a message from someone else exactly once, nothin
   await page.waitForTimeout(2500);
   // Older pages: nothing.
   const before = await page.evaluate(() => window.__announced.length);
-  const n0 = await articles(page).count();
-  await feed(page).evaluate((f) => { f.scrollTop = 0; });
-  await waitUntil(async () => (await articles(page).count()) > n0, { timeout: 10_000, message: 'an older page' });
+  await loadOlderPage(feed(page), env.server);
   await page.waitForTimeout(1000);
   const announced = await page.evaluate(() => window.__announced);
   const aboutTheirs = announced.filter((a) => a.includes(theirs));
@@ -360,5 +358,6 @@ test('the live region announces a message from someone else exactly once, nothin
   assert.ok(aboutTheirs[0].includes(FRANK.username), `the announcement names the sender: ${aboutTheirs[0]}`);
   assert.deepEqual(aboutMine, [], 'nothing announced for my own message');
   assert.deepEqual(announced.slice(before), [], 'nothing announced for an older page');
-  assert.equal(await statusOf(page, mine), 'sent');
+  await feed(page).evaluate((f) => { f.scrollTop = f.scrollHeight; });
+  await waitForStatus(page, mine, 'sent');
 }));

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   useSuite, watchConsole, uniq, KEVIN, CONVERSATION, DIST, E2E_DIR, ARTIFACTS, feed, articles,
-  articleWithText, sendFromComposer, waitForStatus, waitUntil,
+  articleWithText, sendFromComposer, waitForStatus, waitUntil, loadOlderPage,
 } from './lib/harness.mjs';
 import { recordingContext, cspViolations, pixelDiff, template, FIXTURES } from './fixtures/common.mjs';
 import { startStatic } from './fixtures/static-server.mjs';
@@ -118,9 +118,7 @@ test('script tag on a hostile host page of another origin: the widget works in a
   assert.deepEqual([Math.round(box.width), Math.round(box.height)], [420, 560]);
 
   // Older messages load when the reader reaches the top.
-  const before = await articles(chat).count();
-  await feed(chat).evaluate((el) => { el.scrollTop = 0; });
-  await waitUntil(async () => (await articles(chat).count()) > before, { timeout: 15000, message: 'older messages to load' });
+  await loadOlderPage(feed(chat), env.server);
 
   // The widget's files came from the widget's origin, never the host's.
   for (const f of ['/widget/embed.js', '/widget/protocol-chat.js', '/widget/protocol-chat_bg.wasm', '/widget/main.css']) {

@@ -13,7 +13,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useSuite, uniq, composer, feed, articles, articleWithText, articleById, statusOf, waitUntil,
-  messageAction, watchConsole, FRANK, KEVIN, CONVERSATION,
+  messageAction, watchConsole, walkFeed, FRANK, KEVIN, CONVERSATION,
 } from './lib/harness.mjs';
 import { startProxy } from './lib/proxy.mjs';
 
@@ -31,11 +31,19 @@ async function typeAll(page, texts) {
   }
 }
 
-/** data-status of every bubble whose text contains `prefix`, in screen order. */
+/**
+ * Every bubble whose text contains `prefix` ({ key, id, status, pos, text }), in screen order. The
+ * feed is windowed, so this scrolls up through it (see walkFeed) until it is above the
+ * first such bubble, then back to the bottom.
+ */
 async function bubbles(page, prefix) {
-  return articles(page).evaluateAll((els, prefix) => els
-    .filter((a) => a.textContent.includes(prefix))
-    .map((a) => ({ id: a.getAttribute('data-message-id'), status: a.getAttribute('data-status'), text: a.textContent })), prefix);
+  const byKey = new Map();
+  await walkFeed(feed(page), (rows) => {
+    for (const row of rows) if (row.text.includes(prefix)) byKey.set(row.key, row);
+    // Above the burst: the topmost row in the DOM is an older, unrelated message.
+    return byKey.size > 0 && rows.length > 0 && !rows[0].text.includes(prefix);
+  });
+  return [...byKey.values()].sort((a, b) => a.pos - b.pos);
 }
 
 /** Waits until exactly `texts.length` bubbles carry `prefix` and all are "sent". */
@@ -45,7 +53,7 @@ async function waitAllSent(page, prefix, texts, timeout) {
     await waitUntil(async () => {
       last = await bubbles(page, prefix);
       return last.length === texts.length && last.every((b) => b.status === 'sent');
-    }, { timeout, interval: 250, message: `all ${texts.length} bubbles "${prefix}…" to be sent` });
+    }, { timeout, interval: 1000, message: `all ${texts.length} bubbles "${prefix}…" to be sent` });
   } catch (e) {
     const counts = {};
     for (const b of last) counts[b.status] = (counts[b.status] || 0) + 1;
@@ -271,11 +279,8 @@ test('live stream cut every 2 s: no missed and no doubled message from the other
     throw new Error(`${e.message}; on screen ${last?.length}`);
   });
   await page.waitForTimeout(1000);
-  const screenTexts = (await page.evaluate((prefix) => [...document.querySelectorAll('[role="feed"] article')]
-    .map((a) => {
-      const m = a.textContent.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} #\\d\\d`));
-      return m ? m[0] : null;
-    }).filter(Boolean), prefix));
+  const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} #\\d\\d`);
+  const screenTexts = (await bubbles(page, prefix)).map((b) => b.text.match(pattern)?.[0]).filter(Boolean);
   assert.deepEqual(screenTexts, sent, 'every message once, in order');
   assert.deepEqual(noPanic(page.consoleErrors), []);
 }));

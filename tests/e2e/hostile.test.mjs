@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useSuite, composer, articleById, waitUntil, E2E_DIR, FRANK, KEVIN,
+  useSuite, composer, feed, articleById, waitUntil, walkFeed, E2E_DIR, FRANK, KEVIN,
 } from './lib/harness.mjs';
 
 const env = useSuite('hostile');
@@ -96,35 +96,42 @@ test('every hostile string renders as its exact text, runs nothing, stays in its
   // One bounded wait for all bubbles (own ones "sent" with their server id, the other
   // side's arrived live), then every bubble is inspected.
   const everyone = [...mine.map((m) => ({ ...m, who: 'own' })), ...theirs.map((m) => ({ ...m, who: 'other' }))];
-  let lastSeen = {};
-  await waitUntil(async () => {
-    lastSeen = await page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id,
-      document.querySelector(`[role="feed"] article[data-message-id="${id}"]`)?.getAttribute('data-status') ?? null])), everyone.map((m) => m.id));
-    return Object.values(lastSeen).every((s) => s === 'sent');
-  }, { timeout: 30_000, interval: 500, message: 'every hostile bubble shown and "sent"' }).catch(() => {});
+  // The feed is windowed: walk it (see walkFeed) and inspect each bubble while it is in the
+  // DOM, until every one was seen "sent".
+  const wanted = new Map(everyone.map((m) => [m.id, m]));
+  const lastSeen = {};
+  const inspected = new Map();
+  await waitUntil(() => walkFeed(feed(page), async (rows) => {
+    for (const row of rows) {
+      const m = wanted.get(row.id);
+      if (!m) continue;
+      lastSeen[row.id] = row.status;
+      if (row.status === 'sent' && !inspected.has(row.id)) {
+        inspected.set(row.id, await articleById(page, row.id).evaluate(inspectBubble, m.text));
+      }
+    }
+    return inspected.size === wanted.size;
+  }), { timeout: 60_000, interval: 500, message: 'every hostile bubble shown and "sent"' }).catch(() => {});
   for (const m of everyone) {
     const who = m.who;
-    if (lastSeen[m.id] !== 'sent') {
-      problems.push(`${who} "${m.name}": ${lastSeen[m.id] === null ? `no bubble with data-message-id=${m.id}` : `status "${lastSeen[m.id]}", never "sent"`}`);
+    const info = inspected.get(m.id);
+    if (!info) {
+      problems.push(`${who} "${m.name}": ${lastSeen[m.id] === undefined ? `no bubble with data-message-id=${m.id}` : `status "${lastSeen[m.id]}", never "sent"`}`);
+      continue;
     }
-    {
-      const article = articleById(page, m.id);
-      if ((await article.count()) !== 1) continue;
-      const info = await article.evaluate(inspectBubble, m.text);
-      const label = `${who} "${m.name}"`;
-      if (!info.found) { problems.push(`${label}: no element shows exactly the sent text (bubble says ${JSON.stringify(info.articleText)})`); continue; }
-      if (info.innerText !== m.text) problems.push(`${label}: visible text differs: ${JSON.stringify(info.innerText.slice(0, 80))} vs sent ${JSON.stringify(m.text.slice(0, 80))}`);
-      const extra = info.tags.filter((t) => !['A', 'BR', 'SPAN', 'WBR'].includes(t));
-      if (extra.length) problems.push(`${label}: markup inside the text: ${extra.join(', ')}`);
-      if (info.handlers.length) problems.push(`${label}: event handler attributes: ${info.handlers.join(', ')}`);
-      if (info.badLinks.length) problems.push(`${label}: unsafe links: ${info.badLinks.join(' | ')}`);
-      if (!info.textInArticle) problems.push(`${label}: the text box leaves its bubble ${JSON.stringify(info.rects)}`);
-      if (!info.articleInFeed) problems.push(`${label}: the bubble leaves the feed ${JSON.stringify(info.rects)}`);
-      if (info.textOverflowsX) problems.push(`${label}: the text overflows sideways`);
-      if (/[\u202A-\u202E\u2066-\u2069]/.test(m.text)) {
-        const isolated = ['isolate', 'isolate-override', 'plaintext'].includes(info.bidi.unicodeBidi) || info.bidi.tag === 'BDI' || info.bidi.dir !== null;
-        if (!isolated) problems.push(`${label}: bidi controls are not isolated from the rest of the bubble (unicode-bidi: ${info.bidi.unicodeBidi}, no dir): an RTL override can reorder the name and time`);
-      }
+    const label = `${who} "${m.name}"`;
+    if (!info.found) { problems.push(`${label}: no element shows exactly the sent text (bubble says ${JSON.stringify(info.articleText)})`); continue; }
+    if (info.innerText !== m.text) problems.push(`${label}: visible text differs: ${JSON.stringify(info.innerText.slice(0, 80))} vs sent ${JSON.stringify(m.text.slice(0, 80))}`);
+    const extra = info.tags.filter((t) => !['A', 'BR', 'SPAN', 'WBR'].includes(t));
+    if (extra.length) problems.push(`${label}: markup inside the text: ${extra.join(', ')}`);
+    if (info.handlers.length) problems.push(`${label}: event handler attributes: ${info.handlers.join(', ')}`);
+    if (info.badLinks.length) problems.push(`${label}: unsafe links: ${info.badLinks.join(' | ')}`);
+    if (!info.textInArticle) problems.push(`${label}: the text box leaves its bubble ${JSON.stringify(info.rects)}`);
+    if (!info.articleInFeed) problems.push(`${label}: the bubble leaves the feed ${JSON.stringify(info.rects)}`);
+    if (info.textOverflowsX) problems.push(`${label}: the text overflows sideways`);
+    if (/[\u202A-\u202E\u2066-\u2069]/.test(m.text)) {
+      const isolated = ['isolate', 'isolate-override', 'plaintext'].includes(info.bidi.unicodeBidi) || info.bidi.tag === 'BDI' || info.bidi.dir !== null;
+      if (!isolated) problems.push(`${label}: bidi controls are not isolated from the rest of the bubble (unicode-bidi: ${info.bidi.unicodeBidi}, no dir): an RTL override can reorder the name and time`);
     }
   }
   const page2 = await page.evaluate(() => ({

@@ -485,6 +485,64 @@ export async function sendFromComposer(page, text) {
   await box.press('Enter');
 }
 
+/**
+ * Walks the windowed feed (only rows near the viewport are in the DOM) from the bottom up, a
+ * screen at a time, like a reader would, calling `visit(rows)` with the articles in the DOM
+ * at each step ({ key, id, status, pos, text }, top to bottom) until it returns true or the top is
+ * reached; then scrolls back to the bottom. Returns whether `visit` asked to stop.
+ */
+export async function walkFeed(feedLocator, visit, { maxSteps = 400 } = {}) {
+  const toBottom = () => feedLocator.evaluate(async (f) => {
+    f.scrollTop = f.scrollHeight;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+  await toBottom();
+  let stopped = false;
+  for (let step = 0; step < maxSteps && !stopped; step++) {
+    const rows = await feedLocator.evaluate((f) => [...f.querySelectorAll('article')].map((a) => ({
+      key: a.getAttribute('data-key'), id: a.getAttribute('data-message-id'), status: a.getAttribute('data-status'),
+      pos: Number(a.getAttribute('aria-posinset')), text: a.textContent,
+    })));
+    stopped = Boolean(await visit(rows));
+    if (stopped) break;
+    const moved = await feedLocator.evaluate(async (f) => {
+      const before = f.scrollTop;
+      f.scrollTop = Math.max(0, before - Math.floor(f.clientHeight * 0.8));
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await frame();
+      await frame();
+      return f.scrollTop < before;
+    });
+    if (!moved) break;
+  }
+  await toBottom();
+  return stopped;
+}
+
+/**
+ * Scrolls `feedLocator` to its top and waits until an older page is in. The feed is
+ * windowed (the number of articles in the DOM does not grow), so it watches the first visible
+ * article's aria-posinset, which grows by the rows prepended above it. The server answers
+ * late meanwhile, so that article is read before the page arrives.
+ */
+export async function loadOlderPage(feedLocator, server, { latencyMs = 400, timeout = 15000 } = {}) {
+  await server.setFaults({ latency_ms: latencyMs });
+  try {
+    const before = await feedLocator.evaluate(async (f) => {
+      f.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const top = f.getBoundingClientRect().top;
+      const a = [...f.querySelectorAll('article')].find((x) => x.getBoundingClientRect().bottom > top);
+      return a && { id: a.getAttribute('data-message-id'), pos: Number(a.getAttribute('aria-posinset')) };
+    });
+    if (!before) throw new Error('no article in view at the top of the feed');
+    await waitUntil(() => feedLocator.evaluate((f, id) => Number(f.querySelector(`article[data-message-id="${id}"]`)
+      ?.getAttribute('aria-posinset')), before.id).then((pos) => pos > before.pos), { timeout, message: 'an older page to load' });
+  } finally {
+    await server.setFaults({});
+  }
+}
+
 /** The value of `data-status` of the (single) article holding `text`, or null. */
 export async function statusOf(page, text) {
   const loc = articleWithText(page, text);

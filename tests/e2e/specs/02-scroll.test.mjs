@@ -1,10 +1,13 @@
 // 02 infinite scroll upwards (UI.md "Older messages").
 // Scrolls the feed to the top again and again until "This is the beginning of the
-// conversation" shows, then checks that the feed holds exactly the server's messages
-// (same count, same ids, no duplicates). On every page load it checks "no jump": the first
-// visible article's top (getBoundingClientRect) right after scrolling to the top, before the
-// page arrives, equals its top after the older page is inserted (within 1 px), and stays
-// there for half a second (late layout such as images must not move it either).
+// conversation" shows, then reads the whole feed from top to bottom and checks that it holds
+// exactly the server's messages (same count, same ids, same order, no duplicates). The feed is
+// windowed (only rows near the viewport are in the DOM), so the reading scrolls and collects
+// each article by its aria-posinset, and the DOM must stay bounded throughout. On every page
+// load it checks "no jump": the first visible article's top (getBoundingClientRect) right
+// after scrolling to the top, before the page arrives, equals its top after the older page is
+// inserted (within 1 px), and stays there for half a second (late layout such as images must
+// not move it either).
 // The first load runs with 700 ms server latency to see the loading state:
 // role="status" "Loading older messages…" and feed aria-busy="true".
 
@@ -16,8 +19,12 @@ const env = useSuite('02-scroll');
 
 const BEGINNING = 'This is the beginning of the conversation';
 
-/** In the page: scroll the feed's scroller to the top; return the first visible article. */
-function scrollTopAndAnchor(feedEl) {
+/**
+ * In the page: scroll the feed's scroller to the top, let two frames pass (the windowed feed
+ * renders the rows now in view; the older page is still on its way, the server being slow),
+ * and return the first visible article.
+ */
+async function scrollTopAndAnchor(feedEl) {
   const first = feedEl.querySelector('article');
   let sc = null;
   for (let a = first ? first.parentElement : feedEl; a; a = a.parentElement) {
@@ -26,6 +33,7 @@ function scrollTopAndAnchor(feedEl) {
   }
   const viewTop = sc ? sc.getBoundingClientRect().top : 0;
   if (sc) sc.scrollTop = 0; else window.scrollTo(0, 0);
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const all = [...feedEl.querySelectorAll('article')];
   const top = sc ? Math.max(0, sc.getBoundingClientRect().top) : 0;
   const anchor = all.find((a) => a.getBoundingClientRect().bottom > top + 1);
@@ -34,8 +42,33 @@ function scrollTopAndAnchor(feedEl) {
     viewTop,
     count: all.length,
     id: anchor ? anchor.getAttribute('data-message-id') : null,
+    posinset: anchor ? Number(anchor.getAttribute('aria-posinset')) : null,
     top: anchor ? anchor.getBoundingClientRect().top : null,
   };
+}
+
+/**
+ * In the page: scrolls the feed from its top to its bottom a screen at a time and collects
+ * every article as [aria-posinset, data-message-id], plus the most articles in the DOM at once.
+ */
+async function readWholeFeed(feedEl) {
+  let sc = feedEl;
+  while (sc && !(['auto', 'scroll'].includes(getComputedStyle(sc).overflowY))) sc = sc.parentElement;
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const seen = [];
+  let mostInDom = 0;
+  sc.scrollTop = 0;
+  await frame();
+  for (let guard = 0; guard < 2000; guard++) {
+    const all = [...feedEl.querySelectorAll('article')];
+    mostInDom = Math.max(mostInDom, all.length);
+    for (const a of all) seen.push([Number(a.getAttribute('aria-posinset')), a.getAttribute('data-message-id')]);
+    if (sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) break;
+    sc.scrollTop += Math.floor(sc.clientHeight * 0.8);
+    await frame();
+    await frame();
+  }
+  return { seen, mostInDom };
 }
 
 /** In the page: the top of the article with that id, sampled over `ms` ms (every frame). */
@@ -67,8 +100,10 @@ test('scrolling up loads every older page without duplicates and without a jump'
   let worstShift = 0;
   for (let i = 0; i < 200; i++) {
     if (await beginning.isVisible()) break;
+    // Every page answers late, so the anchor is read before the page arrives; the first
+    // one is slower still, to see the loading state.
     const slow = i === 0;
-    if (slow) await server.setFaults({ latency_ms: 700 });
+    await server.setFaults({ latency_ms: slow ? 700 : 300 });
     const before = await feed(page).evaluate(scrollTopAndAnchor);
     assert.ok(before.id, `a visible article to anchor on (iteration ${i}: ${JSON.stringify(before)})`);
 
@@ -78,12 +113,13 @@ test('scrolling up loads every older page without duplicates and without a jump'
       assert.equal(await feed(page).getAttribute('aria-busy'), 'true', 'feed aria-busy while a page loads');
     }
 
+    // The anchor's position in the set grows by the rows prepended above it.
     await waitUntil(async () => {
       const busy = await feed(page).getAttribute('aria-busy');
-      const n = await articles(page).count();
-      return busy !== 'true' && n > before.count;
-    }, { timeout: 15000, message: `an older page to be inserted after scrolling to the top (iteration ${i}, had ${before.count})` });
-    if (slow) await server.setFaults({});
+      const pos = await page.evaluate((id) => Number(document.querySelector(`article[data-message-id="${id}"]`)
+        ?.getAttribute('aria-posinset')), before.id);
+      return busy !== 'true' && pos > before.posinset;
+    }, { timeout: 15000, message: `an older page to be inserted after scrolling to the top (iteration ${i}, anchor at ${before.posinset})` });
     loads++;
 
     const tops = await page.evaluate(sampleTop, [before.id, 500]);
@@ -92,20 +128,32 @@ test('scrolling up loads every older page without duplicates and without a jump'
     worstShift = Math.max(worstShift, worst);
     if (!(worst <= 1)) jumps.push({ iteration: i, id: before.id, before: before.top, after: tops[0], worst });
   }
+  await server.setFaults({});
   await beginning.waitFor({ state: 'visible', timeout: 15000 });
   assert.ok(loads >= 1, 'at least one older page was loaded');
   assert.equal(await loadingStatus.isVisible(), false, 'no loading status at the beginning');
 
-  const ids = await articles(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+  const setsize = Number(await articles(page).first().getAttribute('aria-setsize'));
+  assert.equal(setsize, serverMessages.length, 'aria-setsize is the whole conversation once its beginning is loaded');
+  const { seen, mostInDom } = await feed(page).evaluate(readWholeFeed);
+  const byPos = new Map();
+  for (const [pos, id] of seen) {
+    assert.ok(!byPos.has(pos) || byPos.get(pos) === id, `position ${pos} holds one message (${byPos.get(pos)} and ${id})`);
+    byPos.set(pos, id);
+  }
+  const positions = [...byPos.keys()].sort((a, b) => a - b);
+  assert.deepEqual(positions, Array.from({ length: positions.length }, (_, k) => k + 1), 'positions 1..n without a gap');
+  const ids = positions.map((pos) => byPos.get(pos));
   const dupes = ids.filter((id, k) => ids.indexOf(id) !== k);
   assert.deepEqual(dupes, [], 'no duplicate data-message-id in the feed');
+  assert.ok(mostInDom < 150, `the feed is windowed: at most ${mostInDom} articles in the DOM at once for ${ids.length} messages`);
   assert.equal(ids.length, serverMessages.length, 'the feed holds as many articles as the server has messages');
   const missing = serverMessages.map((m) => m.id).filter((id) => !ids.includes(id));
   assert.deepEqual(missing, [], 'every server message is in the feed');
   // Oldest at the top, newest at the bottom.
   assert.deepEqual(ids, serverMessages.map((m) => m.id).reverse(), 'feed order is oldest first');
 
-  console.log(`scroll: ${loads} older pages loaded, ${ids.length} articles, worst anchor shift ${worstShift.toFixed(2)} px`);
+  console.log(`scroll: ${loads} older pages loaded, ${ids.length} articles (at most ${mostInDom} in the DOM), worst anchor shift ${worstShift.toFixed(2)} px`);
   assert.deepEqual(jumps, [], `the anchor article must not move when older pages are inserted (${loads} loads)`);
   assert.deepEqual(page.consoleErrors, [], 'no console errors');
 }));
