@@ -147,6 +147,23 @@ fn rows_around(
     (start, end.max(first + 1).min(n))
 }
 
+/// The row at `y` px below the top of the list (measured heights, estimates elsewhere)
+/// and its top's offset from `y` (zero or negative): where the reader is after a jump past
+/// the rendered rows (a scroll bar dragged, Home, End). The last row when `y` is past the
+/// end; `None` for an empty list.
+pub fn row_at(keys: &[String], heights: &Heights, y: f64) -> Option<Anchor> {
+    let mut top = 0.0;
+    for key in keys {
+        let h = heights.get(key);
+        if top + h > y {
+            return Some(Anchor::Row(key.clone(), top - y));
+        }
+        top += h;
+    }
+    let last = keys.last()?;
+    Some(Anchor::Row(last.clone(), top - heights.get(last) - y))
+}
+
 /// Whether the rendered rows no longer reach `margin` px past the viewport on a side
 /// where more rows exist: positions in px from the viewport's top, `rendered_top` and
 /// `rendered_bottom` being the first rendered row's top and the last one's bottom.
@@ -349,6 +366,24 @@ mod tests {
         );
         assert_eq!(s.end, 1000);
         assert_eq!(s.below, 0.0);
+    }
+
+    #[test]
+    fn row_at_finds_the_row_under_a_position_from_the_model() {
+        let ks = keys(100);
+        let mut h = uniform(&ks, 50.0);
+        h.set("k1", 100.0);
+        assert_eq!(row_at(&ks, &h, 0.0), Some(Anchor::Row("k0".into(), 0.0)));
+        assert_eq!(
+            row_at(&ks, &h, 149.0),
+            Some(Anchor::Row("k1".into(), -99.0))
+        );
+        assert_eq!(row_at(&ks, &h, 150.0), Some(Anchor::Row("k2".into(), 0.0)));
+        assert_eq!(
+            row_at(&ks, &h, 1e9),
+            Some(Anchor::Row("k99".into(), 5000.0 - 1e9))
+        );
+        assert_eq!(row_at(&[], &h, 10.0), None);
     }
 
     #[test]

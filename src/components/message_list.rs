@@ -205,12 +205,16 @@ pub fn MessageList() -> impl IntoView {
     let loading_older = move || timeline.with(|t| t.is_loading_older());
 
     let feed = NodeRef::<html::Div>::new();
+    let top_spacer = NodeRef::<html::Div>::new();
     let bottom_spacer = NodeRef::<html::Div>::new();
     let read_pending = StoredValue::new(false);
     let unseen = RwSignal::new(0u32);
     // Windowing (see `crate::window`): where the reader is, the heights measured so far,
     // and a tick that asks for the window to be placed again.
     let anchor = StoredValue::new(Anchor::Bottom);
+    // A DOM change awaits `settle` (the next frame), and the scroll position it last saw.
+    let settling = StoredValue::new(false);
+    let last_top = StoredValue::new(0i32);
     let heights = StoredValue::new(Heights::default());
     let replace = RwSignal::new(0u64);
     let at_bottom = move || anchor.with_value(|a| *a == Anchor::Bottom);
@@ -292,11 +296,16 @@ pub fn MessageList() -> impl IntoView {
                 }
             }
         }
+        last_top.set_value(el.scroll_top());
+        settling.set_value(false);
         // Read the settled position: near the top it loads the next older page, and a
         // window that still falls short moves again.
         rescan(&el);
     };
-    let settle_next_frame = move || request_animation_frame(settle);
+    let settle_next_frame = move || {
+        settling.set_value(true);
+        request_animation_frame(settle);
+    };
     // Scrolls to the bottom on the next frame. Unless `force`d (my own send, "Jump to
     // latest"), it yields to a reader who scrolled away meanwhile: the scroll event runs
     // before the frame's callbacks and has moved the anchor off the bottom by then.
@@ -356,12 +365,39 @@ pub fn MessageList() -> impl IntoView {
 
     let on_scroll = move |_| {
         let Some(el) = feed_el() else { return };
+        let delta = el.scroll_top() - last_top.get_value();
+        last_top.set_value(el.scroll_top());
+        if settling.get_value() {
+            // The DOM changed and is not put back yet: what is on screen is not where the
+            // reader is. Only the reader's own scroll counts, by how far it went.
+            if let Anchor::Row(key, offset) = anchor.get_value() {
+                anchor.set_value(Anchor::Row(key, offset - f64::from(delta)));
+                return;
+            }
+            if delta >= 0 {
+                return;
+            }
+        }
         let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK;
         if bottom {
             anchor.set_value(Anchor::Bottom);
             unseen.set(0);
-        } else if let Some((key, offset)) = first_in_view(&el) {
-            anchor.set_value(Anchor::Row(key, offset));
+        } else {
+            // The first rendered row in view; after a jump past the rendered rows, the row
+            // the model puts at the viewport's top.
+            let viewport = f64::from(el.client_height());
+            let seen = first_in_view(&el)
+                .filter(|(_, offset)| *offset < viewport)
+                .map(|(key, offset)| Anchor::Row(key, offset));
+            let jumped = || {
+                let spacer = top_spacer.try_get_untracked().flatten()?;
+                let y =
+                    el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
+                heights.with_value(|h| rows.with_untracked(|r| window::row_at(&r.items, h, y)))
+            };
+            if let Some(now) = seen.or_else(jumped) {
+                anchor.set_value(now);
+            }
         }
         let total = rows.with_untracked(|r| r.items.len());
         if window_short(&el, span, total) {
@@ -442,7 +478,7 @@ pub fn MessageList() -> impl IntoView {
                         None
                     }
                 }}
-                <div class="pc-feed__spacer" aria-hidden="true" style:height=move || px(span.with(|s| s.above))></div>
+                <div class="pc-feed__spacer" aria-hidden="true" node_ref=top_spacer style:height=move || px(span.with(|s| s.above))></div>
                 <For each=move || shown.get() key=String::clone children=render/>
                 <div class="pc-feed__spacer" aria-hidden="true" node_ref=bottom_spacer style:height=move || px(span.with(|s| s.below))></div>
             </div>
