@@ -63,13 +63,18 @@ const OUT_DIR = path.join(REPO, 'bench-results');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: node bench/run.mjs [--quick] [--no-server-bench]');
+  console.log('usage: node bench/run.mjs [--quick] [--no-server-bench] [--waive FIGURE_ID,…]');
   process.exit(0);
 }
 const QUICK = argv.includes('--quick');
 const SKIP_SERVER_BENCH = argv.includes('--no-server-bench');
+// Figures whose broken budget is reported (as WAIVED) but does not fail the run: for a budget
+// that is known to be broken and guarded elsewhere against getting worse (scripts/test.sh
+// waives the transfer size, which scripts/size.sh holds under its regression ceiling).
+const waiveAt = argv.indexOf('--waive');
+const WAIVED = waiveAt >= 0 ? (argv[waiveAt + 1] || '').split(',').filter(Boolean) : [];
 const CFG = QUICK
-  ? { mode: 'quick', loadRuns: 3, optimisticRuns: 5, olderRuns: 3, scrollRuns: 1, scrollMessages: 2000, scrollTimeoutMs: 120_000 }
+  ? { mode: 'quick', loadRuns: 5, optimisticRuns: 5, olderRuns: 3, scrollRuns: 1, scrollMessages: 2000, scrollTimeoutMs: 120_000 }
   : { mode: 'full', loadRuns: 7, optimisticRuns: 15, olderRuns: 7, scrollRuns: 3, scrollMessages: 10_000, scrollTimeoutMs: 240_000 };
 
 const KEVIN = 'demo-kevin';
@@ -645,7 +650,8 @@ function figure(id, label, unit, values, budgetKey) {
 function printTable(rows) {
   const head = ['figure', 'median', 'min', 'max', 'budget', 'ok'];
   const body = rows.map((r) => [
-    r.label, fmt(r.median, r.unit), fmt(r.min, r.unit), fmt(r.max, r.unit), r.budget || '', r.ok === null ? '' : r.ok ? 'ok' : 'FAIL',
+    r.label, fmt(r.median, r.unit), fmt(r.min, r.unit), fmt(r.max, r.unit), r.budget || '',
+    r.ok === null ? '' : r.ok ? 'ok' : WAIVED.includes(r.id) ? 'WAIVED' : 'FAIL',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -740,12 +746,16 @@ async function main() {
   for (const f of tr.files) console.log(`  ${f.path.padEnd(48)} raw ${fmt(f.raw, 'B').padStart(10)}  gzip ${fmt(f.gzip, 'B').padStart(10)}  brotli ${fmt(f.brotli, 'B').padStart(10)}`);
   const pageErrors = [...opt.errors, ...older.errors, ...scroll.flatMap((r) => r.errors)];
   if (pageErrors.length) notes.push(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
+  const overBudget = rows.filter((r) => r.ok === false);
+  const broken = overBudget.filter((r) => !WAIVED.includes(r.id));
+  for (const r of overBudget.filter((x) => WAIVED.includes(x.id))) {
+    notes.push(`WAIVED (--waive): ${r.label} = ${fmt(r.median, r.unit)} is over its budget (${r.budget}); this run does not fail on it`);
+  }
   for (const note of notes) console.log(`note: ${note}`);
 
-  const broken = rows.filter((r) => r.ok === false);
   const result = {
     mode: CFG.mode, date: new Date().toISOString(), machine, config: { ...CFG, scrollStepPx: SCROLL_STEP_PX, serverLatencyMs: SERVER_LATENCY_MS },
-    figures: rows, transfer_files: tr.files, scroll_runs: scroll, server: srv, notes,
+    figures: rows, transfer_files: tr.files, scroll_runs: scroll, server: srv, notes, waived: WAIVED,
     ok: broken.length === 0 && reached, seconds: (Date.now() - started) / 1000,
   };
   fs.mkdirSync(OUT_DIR, { recursive: true });
