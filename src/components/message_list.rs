@@ -18,8 +18,8 @@ const BOTTOM_SLACK: i32 = 48;
 /// Distance from the top (px) at which the previous page starts loading.
 const TOP_TRIGGER: i32 = 400;
 
-/// Viewport height (px) assumed before the feed is laid out.
-const DEFAULT_VIEWPORT: f64 = 800.0;
+/// Viewport height (px) assumed before the feed was first laid out.
+const DEFAULT_VIEWPORT: f64 = 600.0;
 /// The least overscan (px): rows rendered beyond each edge of the viewport.
 const MIN_OVERSCAN: f64 = 400.0;
 
@@ -214,6 +214,8 @@ pub fn MessageList() -> impl IntoView {
     let anchor = StoredValue::new(Anchor::Bottom);
     // A DOM change awaits `settle` (the next frame), and the scroll position it last saw.
     let settling = StoredValue::new(false);
+    let viewport = StoredValue::new(DEFAULT_VIEWPORT);
+    let laid_out = StoredValue::new(false);
     let last_top = StoredValue::new(0i32);
     let heights = StoredValue::new(Heights::default());
     let replace = RwSignal::new(0u64);
@@ -225,23 +227,20 @@ pub fn MessageList() -> impl IntoView {
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
-            let el = feed_el();
-            let viewport = el
-                .as_ref()
-                .map(|el| f64::from(el.client_height()))
-                .filter(|h| *h > 0.0)
-                .unwrap_or(DEFAULT_VIEWPORT);
-            let pinned = el.as_ref().and_then(focused_key);
+            // The height last seen when layout was done anyway (reading it here would force
+            // a layout in the middle of rendering).
+            let viewport = viewport.get_value();
+            // Before the first layout only the viewport's rows: the first paint needs no
+            // more, and the overscan follows in the next frame.
+            let margin = if laid_out.get_value() {
+                overscan(viewport)
+            } else {
+                0.0
+            };
+            let pinned = feed_el().as_ref().and_then(focused_key);
             let anchor = anchor.get_value();
             heights.with_value(|h| {
-                window::span(
-                    &r.items,
-                    h,
-                    &anchor,
-                    pinned.as_deref(),
-                    viewport,
-                    overscan(viewport),
-                )
+                window::span(&r.items, h, &anchor, pinned.as_deref(), viewport, margin)
             })
         })
     });
@@ -277,6 +276,8 @@ pub fn MessageList() -> impl IntoView {
     // resized above it, or when the window moves).
     let settle = move || {
         let Some(el) = feed_el() else { return };
+        viewport.set_value(f64::from(el.client_height()).max(1.0));
+        laid_out.set_value(true);
         if let Some(spacer) = bottom_spacer.try_get_untracked().flatten() {
             let end = spacer.get_bounding_client_rect().top();
             heights.update_value(|h| measure(&el, end, h));
@@ -385,9 +386,10 @@ pub fn MessageList() -> impl IntoView {
         } else {
             // The first rendered row in view; after a jump past the rendered rows, the row
             // the model puts at the viewport's top.
-            let viewport = f64::from(el.client_height());
+            let height = f64::from(el.client_height());
+            viewport.set_value(height.max(1.0));
             let seen = first_in_view(&el)
-                .filter(|(_, offset)| *offset < viewport)
+                .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
             let jumped = || {
                 let spacer = top_spacer.try_get_untracked().flatten()?;
