@@ -101,6 +101,25 @@ fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
     article.get_attribute("data-key")
 }
 
+/// Puts the focus back on the row `key` when moving rows around in the DOM dropped it to
+/// the page (a keyboard user keeps their place in the feed).
+fn refocus(feed: &web_sys::HtmlElement, key: &str) {
+    let Some(doc) = feed.owner_document() else {
+        return;
+    };
+    let dropped = doc
+        .active_element()
+        .is_none_or(|a| doc.body().is_some_and(|b| a == *b));
+    if !dropped {
+        return;
+    }
+    if let Ok(Some(node)) = feed.query_selector(&format!("article[data-key=\"{key}\"]")) {
+        if let Ok(article) = node.dyn_into::<web_sys::HtmlElement>() {
+            let _ = article.focus();
+        }
+    }
+}
+
 /// Pixels rendered beyond each edge of the viewport.
 fn overscan(viewport: f64) -> f64 {
     viewport.max(MIN_OVERSCAN)
@@ -124,6 +143,44 @@ fn window_short(feed: &web_sys::HtmlElement, span: Memo<Span>, total: usize) -> 
         more_above,
         more_below,
     )
+}
+
+/// Page Down / Page Up on an article (not in a text field inside it) move the focus to the
+/// next / previous article, as the ARIA feed pattern has it; the windowed feed always has
+/// the neighbours of the focused row rendered.
+fn move_through_feed(ev: &web_sys::KeyboardEvent) {
+    let forward = match ev.key().as_str() {
+        "PageDown" => true,
+        "PageUp" => false,
+        _ => return,
+    };
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    if matches!(target.tag_name().as_str(), "TEXTAREA" | "INPUT") {
+        return;
+    }
+    let Ok(Some(article)) = target.closest("article[data-key]") else {
+        return;
+    };
+    let step = |el: &web_sys::Element| {
+        if forward {
+            el.next_element_sibling()
+        } else {
+            el.previous_element_sibling()
+        }
+    };
+    let mut next = step(&article);
+    while let Some(el) = next.as_ref().filter(|el| el.tag_name() != "ARTICLE") {
+        next = step(el);
+    }
+    if let Some(next) = next.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        ev.prevent_default();
+        let _ = next.focus();
+    }
 }
 
 /// A CSS length in whole pixels (integer formatting: float formatting would add
@@ -216,6 +273,8 @@ pub fn MessageList() -> impl IntoView {
     let settling = StoredValue::new(false);
     let viewport = StoredValue::new(DEFAULT_VIEWPORT);
     let laid_out = StoredValue::new(false);
+    // The row that held the focus when the window was last placed.
+    let focus_key = StoredValue::new(None::<String>);
     let last_top = StoredValue::new(0i32);
     let heights = StoredValue::new(Heights::default());
     let replace = RwSignal::new(0u64);
@@ -238,6 +297,7 @@ pub fn MessageList() -> impl IntoView {
                 0.0
             };
             let pinned = feed_el().as_ref().and_then(focused_key);
+            focus_key.set_value(pinned.clone());
             let anchor = anchor.get_value();
             heights.with_value(|h| {
                 window::span(&r.items, h, &anchor, pinned.as_deref(), viewport, margin)
@@ -299,6 +359,9 @@ pub fn MessageList() -> impl IntoView {
         }
         last_top.set_value(el.scroll_top());
         settling.set_value(false);
+        if let Some(key) = focus_key.get_value() {
+            refocus(&el, &key);
+        }
         // Read the settled position: near the top it loads the next older page, and a
         // window that still falls short moves again.
         rescan(&el);
@@ -466,6 +529,7 @@ pub fn MessageList() -> impl IntoView {
                 aria-busy=move || if !loaded() || loading_older() { "true" } else { "false" }
                 node_ref=feed
                 on:scroll=on_scroll
+                on:keydown=move |ev| move_through_feed(&ev)
             >
                 {move || {
                     let (loaded, loading, more) =

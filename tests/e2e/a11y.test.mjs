@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
   useSuite, uniq, composer, feed, articles, articleWithText, articleById, statusOf, waitUntil,
-  messageAction, sendFromComposer, waitForStatus, watchConsole, loadOlderPage, FRANK, KEVIN, CONVERSATION,
+  messageAction, sendFromComposer, waitForStatus, watchConsole, loadOlderPage, isInView, FRANK, KEVIN, CONVERSATION,
 } from './lib/harness.mjs';
 
 const env = useSuite('a11y');
@@ -306,6 +306,48 @@ test('keyboard only: every action of UI.md, focus always visible, sensible focus
 
   assert.deepEqual(problems, [], `keyboard problems:\n${problems.join('\n')}`);
   assert.deepEqual(invisible, [], `focus stops without a visible focus indicator or off screen:\n${invisible.join('\n')}`);
+}));
+
+test('Page Up / Page Down move the focus through the (windowed) feed one article at a time', env.wrap(async () => {
+  const page = await env.openChat();
+  // The focused article's id and the ids of the articles right above and below it.
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement?.closest('article');
+    if (!a) return null;
+    const near = (step) => {
+      let el = a[step];
+      while (el && el.tagName !== 'ARTICLE') el = el[step];
+      return el ? el.getAttribute('data-message-id') : null;
+    };
+    return { id: a.getAttribute('data-message-id'), above: near('previousElementSibling'), below: near('nextElementSibling') };
+  });
+  await articles(page).last().focus();
+  let now = await focused();
+  assert.ok(now?.id, 'the newest article is focused');
+  // 40 up: past the rows rendered at first and past the first page (an older page loads
+  // on the way): the window follows the focus.
+  for (let i = 1; i <= 40; i++) {
+    const before = now;
+    // On the first loaded article there is nothing above yet: Page Up scrolls to the top,
+    // which loads the older page, and the next Page Up moves on.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('PageUp');
+      const moved = await waitUntil(async () => { now = await focused(); return now && now.id !== before.id; }, { timeout: 1500 })
+        .then(() => true, () => false);
+      if (moved) break;
+      assert.equal(before.above, null, `Page Up ${i}: the focus stays although an article is above`);
+      assert.ok(attempt < 6, `Page Up ${i}: no older article arrived above the first one`);
+    }
+    assert.equal(now.below, before.id, `Page Up ${i}: the focus moved to the article right above`);
+  }
+  assert.ok(await isInView(page.locator('article:focus')), 'the focused article is scrolled into view');
+  for (let i = 1; i <= 3; i++) {
+    const before = now;
+    await page.keyboard.press('PageDown');
+    await waitUntil(async () => { now = await focused(); return now && now.id !== before.id; }, { timeout: 5000, message: `Page Down ${i} moves the focus` });
+    assert.equal(now.above, before.id, `Page Down ${i}: the focus moved to the article right below`);
+  }
+  assert.deepEqual(page.consoleErrors, []);
 }));
 
 // ---------------------------------------------------------------------------------------
