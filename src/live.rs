@@ -13,14 +13,14 @@ use std::rc::Rc;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent};
 
-/// How often the polling fallback asks for newer messages.
+/// How often the polling fallback asks for newer messages and the newest page again.
 pub const POLL_MS: u32 = 2000;
 
 /// What the live connection reports.
 pub trait Sink {
     /// An event arrived.
     fn event(&self, event: Event);
-    /// A polling tick: catch up by listing the messages newer than the newest one loaded.
+    /// Catch up by listing the messages newer than the newest one loaded.
     fn catch_up(&self);
     /// The stream (re)opened: events from before it may be missing, so fetch new
     /// messages and reconcile the newest page (edits, reactions, deletes).
@@ -192,6 +192,8 @@ async fn endpoint_missing(client: &Client, conversation_id: &str) -> bool {
 fn start_polling(rc: &Rc<RefCell<Inner>>) {
     let sink = rc.borrow().sink.clone();
     sink.catch_up();
-    let poll = Interval::new(POLL_MS, move || sink.catch_up());
+    // Each tick resyncs, so edits, reactions and deletes of recent messages show as well
+    // as new messages, as they would through the stream.
+    let poll = Interval::new(POLL_MS, move || sink.resync());
     rc.borrow_mut().poll = Some(poll);
 }

@@ -8,14 +8,17 @@
 // between the first page load and the stream connecting (stream delayed 1.5 s by routing)
 // must not be lost.
 
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useSuite, uniq, KEVIN, FRANK, sendFromComposer, articleWithText, articleById,
-  waitForStatus, waitUntil, feed, isInView, waitForLiveStream,
+  useSuite, uniq, KEVIN, FRANK, CONVERSATION, sendFromComposer, articleWithText, articleById,
+  waitForStatus, waitUntil, feed, isInView, waitForLiveStream, watchConsole,
 } from '../lib/harness.mjs';
+import { startProxy } from '../lib/proxy.mjs';
 
 const env = useSuite('08-live');
+const proxies = [];
+after(async () => { for (const p of proxies) await p.stop(); });
 const LIVE_MS = 2000;
 
 async function openBoth() {
@@ -162,4 +165,45 @@ test('a message and an edit made while the live stream is still connecting are n
     .catch(() => { throw new Error(`Frank's message ${fresh.id}, sent while Kevin's stream was connecting, never appeared`); });
   await waitUntil(async () => (await articleById(page, msg.id).innerText()).includes(edited),
     { timeout: 5000, message: 'the edit made while the stream was connecting to show' });
+}));
+
+test('no /v1/events on the server (404): polling shows new messages, edits, reactions and deletes', { timeout: 120000 }, env.wrap(async () => {
+  const proxy = await startProxy(env.server.url);
+  proxies.push(proxy);
+  proxy.inject({
+    method: 'GET',
+    path: /^\/v1\/events/,
+    times: 1000,
+    answer: () => ({
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: { type: 'not_found_error', message: 'No such endpoint.' } }),
+    }),
+  });
+  const edit = await env.server.send(FRANK.token, uniq('polled, to be edited'));
+  const gone = await env.server.send(FRANK.token, uniq('polled, to be deleted'));
+  const kevin = await env.browsers[0].context.newPage();
+  env.pages.push(kevin);
+  kevin.consoleErrors = watchConsole(kevin, '08-live-polling');
+  await kevin.goto(`${proxy.url}/#token=${KEVIN.token}&conversation=${CONVERSATION}`);
+  await articleById(kevin, gone.id).waitFor({ state: 'visible', timeout: 20_000 });
+  const POLLED_MS = 2000 + 2500; // one polling interval, plus the request and a frame
+
+  const fresh = uniq('polled new');
+  const created = await env.server.send(FRANK.token, fresh);
+  await articleById(kevin, created.id).waitFor({ state: 'visible', timeout: POLLED_MS });
+
+  const edited = uniq('polled edit');
+  await env.server.apiOk(FRANK.token, 'PUT', `/messages/${edit.id}`, { message: edited, reactions: { joy: [FRANK.username] } });
+  await waitUntil(async () => (await articleById(kevin, edit.id).innerText()).includes(edited),
+    { timeout: POLLED_MS, message: 'the edit to show through polling' });
+  await articleById(kevin, edit.id).getByRole('group', { name: 'Reactions', exact: true })
+    .getByRole('button', { name: /joy/ }).waitFor({ state: 'visible', timeout: POLLED_MS });
+
+  await env.server.apiOk(FRANK.token, 'DELETE', `/messages/${gone.id}`);
+  await articleById(kevin, gone.id).waitFor({ state: 'detached', timeout: POLLED_MS });
+
+  assert.ok(proxy.log.some((r) => r.injected && r.path.startsWith('/v1/events')), 'the app asked for /v1/events and got the 404');
+  assert.ok(proxy.log.filter((r) => r.path.startsWith('/v1/messages')).length >= 3, 'it polled /v1/messages');
+  assert.deepEqual(kevin.consoleErrors.filter((e) => !/404/.test(e)), [], 'no console errors besides the 404');
 }));
