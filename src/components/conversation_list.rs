@@ -1,7 +1,9 @@
 //! The conversation list (standalone app only): a `nav` of links named by title.
 
 use crate::config::{fragment_with, percent_encode};
+use crate::dom::{self, B};
 use leptos::prelude::*;
+use web_sys::Element;
 
 /// A conversation with its title for the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,31 +38,48 @@ pub fn ConversationList(
     #[prop(into)]
     current: Signal<Option<String>>,
 ) -> impl IntoView {
-    let links = move || {
-        let open = current.get();
-        items.with(|items| {
-            items
-                .iter()
-                .map(|item| {
-                    let is_open = open.as_deref() == Some(item.id.as_str());
-                    view! {
-                        <li>
-                            <a
-                                class="pc-convlist__link"
-                                href=conversation_href(&item.id)
-                                aria-current=is_open.then_some("page")
-                            >
-                                {item.title.clone()}
-                            </a>
-                        </li>
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-    };
     view! {
         <nav class="pc-convlist" aria-label="Conversations">
-            <ul class="pc-convlist__items">{links}</ul>
+            <ul class="pc-convlist__items" use:links=(items, current)></ul>
         </nav>
     }
+}
+
+/// The links inside `ul`: redrawn when the conversations change, their targets and
+/// `aria-current` brought up to date when the open one changes.
+fn links(
+    ul: web_sys::Element,
+    (items, current): (Signal<Vec<ConversationItem>>, Signal<Option<String>>),
+) {
+    let Some(doc) = dom::document() else { return };
+    let effect = RenderEffect::new(move |prev: Option<(Vec<ConversationItem>, Vec<Element>)>| {
+        let open = current.get();
+        let list = items.get();
+        let (list, anchors) = match prev {
+            Some((old, anchors)) if old == list => (old, anchors),
+            _ => {
+                ul.set_inner_html("");
+                let anchors = list
+                    .iter()
+                    .filter_map(|item| {
+                        let a = B::new(&doc, "a", "pc-convlist__link")?.text(&item.title);
+                        let li = B::new(&doc, "li", "")?.child(Some(B(a.0.clone())));
+                        let _ = ul.append_with_node_1(&li.0);
+                        Some(a.0)
+                    })
+                    .collect();
+                (list, anchors)
+            }
+        };
+        for (item, a) in list.iter().zip(&anchors) {
+            let _ = a.set_attribute("href", &conversation_href(&item.id));
+            let _ = if open.as_deref() == Some(item.id.as_str()) {
+                a.set_attribute("aria-current", "page")
+            } else {
+                a.remove_attribute("aria-current")
+            };
+        }
+        (list, anchors)
+    });
+    StoredValue::new_local(effect);
 }
