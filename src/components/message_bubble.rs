@@ -443,32 +443,70 @@ pub fn MessageBubble(
             }
         }
     };
+    let bubble_params = Bubble {
+        key: key.get_value(),
+        own,
+        row,
+        meta,
+        content: params,
+        overlays: overlay_params,
+    };
     view! {
         <article
-            class=move || {
-                let mut class = String::from("pc-msg");
-                if own {
-                    class.push_str(" pc-msg--own");
-                }
-                if meta.with(|m| m.grouped) {
-                    class.push_str(" pc-msg--grouped");
-                }
-                class
-            }
-            data-key=key.get_value()
-            data-message-id=move || row.with(|r| r.message.id.clone())
-            data-status=move || row.with(|r| r.status.as_str())
-            aria-posinset=move || meta.with(|m| m.posinset)
-            aria-setsize=move || meta.with(|m| m.setsize)
             tabindex="0"
             node_ref=article
-            use:content=params
+            use:bubble=bubble_params
             on:click=on_click
             on:keydown=on_keydown
-        >
-            <div class="pc-msg__overlays" use:overlays=overlay_params></div>
-        </article>
+        ></article>
     }
+}
+
+/// The article's parameters, for the `bubble` directive.
+#[derive(Clone)]
+struct Bubble {
+    key: String,
+    own: bool,
+    row: Signal<RowView>,
+    meta: Signal<RowMeta>,
+    content: Content,
+    overlays: Overlays,
+}
+
+/// The article's class: own and grouped messages look different.
+fn article_class(own: bool, grouped: bool) -> String {
+    let mut class = String::from("pc-msg");
+    if own {
+        class.push_str(" pc-msg--own");
+    }
+    if grouped {
+        class.push_str(" pc-msg--grouped");
+    }
+    class
+}
+
+/// Fills the article: its attributes (kept up to date by one effect), its sections and
+/// the overlay slot.
+fn bubble(el: web_sys::Element, params: Bubble) {
+    let _ = el.set_attribute("data-key", &params.key);
+    let (own, row, meta) = (params.own, params.row, params.meta);
+    let article = el.clone();
+    let effect = RenderEffect::new(move |_| {
+        let m = meta.get();
+        let (id, status) = row.with(|r| (r.message.id.clone(), r.status.as_str()));
+        let _ = article.set_attribute("class", &article_class(own, m.grouped));
+        let _ = article.set_attribute("data-message-id", &id);
+        let _ = article.set_attribute("data-status", status);
+        let _ = article.set_attribute("aria-posinset", &m.posinset.to_string());
+        let _ = article.set_attribute("aria-setsize", &m.setsize.to_string());
+    });
+    StoredValue::new_local(effect);
+    content(el.clone(), params.content);
+    let Some(slot) = dom::document().and_then(|d| B::new(&d, "div", "pc-msg__overlays")) else {
+        return;
+    };
+    let _ = el.append_with_node_1(&slot.0);
+    overlays(slot.0, params.overlays);
 }
 
 /// Keeps Tab and Shift+Tab inside an `aria-modal` dialog the event comes from, cycling
