@@ -230,13 +230,13 @@ fn Session(
         })
     });
     // Open the first conversation when none is asked for.
-    Effect::new(move |_| {
+    StoredValue::new_local(RenderEffect::new(move |_| {
         if current.with_untracked(Option::is_none) {
             if let Some(first) = items.with(|i| i.first().map(|c| c.id.clone())) {
                 current.set(Some(first));
             }
         }
-    });
+    }));
     if standalone {
         let handle = window_event_listener(leptos::ev::hashchange, move |_| {
             let wanted = parse_fragment(&location_hash()).conversation_id;
@@ -246,14 +246,14 @@ fn Session(
         });
         on_cleanup(move || handle.remove());
         // Keep the open conversation in the URL, so a reload or a shared link opens it.
-        Effect::new(move |_| {
+        StoredValue::new_local(RenderEffect::new(move |_| {
             if let Some(id) = current.get() {
                 let hash = location_hash();
                 if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {
                     replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
                 }
             }
-        });
+        }));
     }
     let title = Signal::derive(move || {
         let id = current.get().unwrap_or_default();

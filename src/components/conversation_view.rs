@@ -57,11 +57,11 @@ pub fn ConversationView(
         actions.open();
     }
     // Live updates once the first page is there (the stream resyncs when it opens).
-    Effect::new(move |_| {
+    StoredValue::new_local(RenderEffect::new(move |_| {
         if loaded.get() {
             start_live();
         }
-    });
+    }));
     let online = window_event_listener(leptos::ev::online, move |_| {
         actions.load();
         actions.retry_all();
