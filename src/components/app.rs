@@ -10,7 +10,6 @@ use crate::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::storage;
 use crate::timeline::Timeline;
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 fn location_hash() -> String {
     web_sys::window()
@@ -97,7 +96,8 @@ pub fn App(
 #[derive(Clone, Copy)]
 pub struct ActionsCache {
     owner: StoredValue<Owner>,
-    map: StoredValue<HashMap<String, ChatActions>>,
+    /// By client identity and conversation id (few entries: a list is smaller than a map).
+    map: StoredValue<Vec<(String, ChatActions)>>,
 }
 
 impl ActionsCache {
@@ -109,7 +109,10 @@ impl ActionsCache {
         auth_failed: RwSignal<bool>,
     ) -> ChatActions {
         let key = format!("{}\n{conversation_id}", client.identity());
-        if let Some(actions) = self.map.with_value(|m| m.get(&key).copied()) {
+        let cached = self
+            .map
+            .with_value(|m| m.iter().find(|(k, _)| *k == key).map(|(_, a)| *a));
+        if let Some(actions) = cached {
             return actions;
         }
         let actions = self.owner.with_value(|owner| {
@@ -123,9 +126,7 @@ impl ActionsCache {
                 )
             })
         });
-        self.map.update_value(|m| {
-            m.insert(key, actions);
-        });
+        self.map.update_value(|m| m.push((key, actions)));
         actions
     }
 }
@@ -136,7 +137,7 @@ fn Root(config: Config) -> impl IntoView {
     let auth_failed = RwSignal::new(false);
     provide_context(ActionsCache {
         owner: StoredValue::new(Owner::current().unwrap_or_default()),
-        map: StoredValue::new(HashMap::new()),
+        map: StoredValue::new(Vec::new()),
     });
     let sign_in = Callback::new(move |t: String| {
         storage::set_token(&t);
