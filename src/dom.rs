@@ -3,8 +3,31 @@
 //! own code; these few functions keep the wasm inside its size budget. Text always goes
 //! in as text nodes, never as HTML.
 
+use leptos::prelude::StoredValue;
+use std::sync::Arc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
+
+/// A directive that fills the element Leptos made: `view! { <div use:fill></div> }` with
+/// `fill` from [`filler`]. Every component shares this one directive type, which keeps
+/// the wasm small.
+pub type Filler = Arc<dyn Fn(Element)>;
+
+/// A [`Filler`] that calls `f` with the element.
+pub fn filler(f: impl Fn(Element) + 'static) -> Filler {
+    Arc::new(f)
+}
+
+/// Calls `f` for each of the `events` on `el`, for as long as the current reactive owner
+/// lives.
+pub fn listen(el: &Element, events: &[&str], f: impl FnMut(web_sys::Event) + 'static) {
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    for kind in events {
+        let _ = el.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+    }
+    StoredValue::new_local(listener);
+}
 
 /// The page's document.
 pub fn document() -> Option<Document> {

@@ -38,20 +38,23 @@ pub fn ConversationList(
     #[prop(into)]
     current: Signal<Option<String>>,
 ) -> impl IntoView {
-    view! {
-        <nav class="pc-convlist" aria-label="Conversations">
-            <ul class="pc-convlist__items" use:links=(items, current)></ul>
-        </nav>
-    }
+    let fill = dom::filler(move |nav| links(nav, items, current));
+    view! { <nav class="pc-convlist" aria-label="Conversations" use:fill></nav> }
 }
 
-/// The links inside `ul`: redrawn when the conversations change, their targets and
+/// The list of links inside `nav`: redrawn when the conversations change, their targets and
 /// `aria-current` brought up to date when the open one changes.
 fn links(
-    ul: web_sys::Element,
-    (items, current): (Signal<Vec<ConversationItem>>, Signal<Option<String>>),
+    nav: web_sys::Element,
+    items: Signal<Vec<ConversationItem>>,
+    current: Signal<Option<String>>,
 ) {
     let Some(doc) = dom::document() else { return };
+    let Some(ul) = B::new(&doc, "ul", "pc-convlist__items") else {
+        return;
+    };
+    let _ = nav.append_with_node_1(&ul.0);
+    let ul = ul.0;
     let effect = RenderEffect::new(move |prev: Option<(Vec<ConversationItem>, Vec<Element>)>| {
         let open = current.get();
         let list = items.get();

@@ -40,7 +40,20 @@ pub fn ErrorBanner(
             on_dismiss,
         ),
     ];
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    let fill = dom::filler(move |el| content(el, &message, buttons));
+    view! { <div class="pc-alert" role="alert" use:fill></div> }
+}
+
+/// Fills the banner (the sentence, then the buttons that have a callback) and runs the
+/// callback of the button clicked.
+fn content(el: web_sys::Element, message: &str, buttons: [Button; 3]) {
+    let Some(doc) = dom::document() else { return };
+    let text = B::new(&doc, "span", "pc-alert__text").map(|s| s.text(message));
+    let shown = buttons.into_iter().filter(|b| b.3.is_some());
+    let banner = shown.fold(B(el).child(text), |banner, (act, class, label, _)| {
+        banner.child(B::button(&doc, class, act, label))
+    });
+    dom::listen(&banner.0, &["click"], move |ev| {
         let Some((act, _)) = dom::action_of(&ev) else {
             return;
         };
@@ -51,18 +64,5 @@ pub fn ErrorBanner(
                 }
             }
         }
-    };
-    view! {
-        <div class="pc-alert" role="alert" on:click=on_click use:content=(message, buttons)></div>
-    }
-}
-
-/// Fills the banner: the sentence, then the buttons that have a callback.
-fn content(el: web_sys::Element, (message, buttons): (String, [Button; 3])) {
-    let Some(doc) = dom::document() else { return };
-    let text = B::new(&doc, "span", "pc-alert__text").map(|s| s.text(&message));
-    let shown = buttons.into_iter().filter(|b| b.3.is_some());
-    shown.fold(B(el).child(text), |banner, (act, class, label, _)| {
-        banner.child(B::button(&doc, class, act, label))
     });
 }

@@ -11,7 +11,6 @@ use crate::timeline::{RowView, Status};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Document;
 
@@ -337,7 +336,8 @@ pub fn MessageBubble(
             confirm_delete,
         },
     };
-    view! { <article tabindex="0" use:bubble=params></article> }
+    let fill = dom::filler(move |el| bubble(el, params.clone()));
+    view! { <article tabindex="0" use:fill></article> }
 }
 
 /// What the article's listener works with.
@@ -520,12 +520,7 @@ fn bubble(el: web_sys::Element, params: Bubble) {
     });
     StoredValue::new_local(effect);
     let handler = params.handler;
-    let listener =
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| handler.on_event(&e));
-    for kind in ["click", "keydown"] {
-        let _ = el.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-    }
-    StoredValue::new_local(listener);
+    dom::listen(&el, &["click", "keydown"], move |e| handler.on_event(&e));
     content(el.clone(), params.content);
     let Some(slot) = dom::document().and_then(|d| B::new(&d, "div", "pc-msg__overlays")) else {
         return;
