@@ -3,7 +3,7 @@
 //! own code; these few functions keep the wasm inside its size budget. Text always goes
 //! in as text nodes, never as HTML.
 
-use leptos::prelude::StoredValue;
+use leptos::prelude::{AnyView, DirectiveAttribute, IntoAny, StoredValue};
 use std::sync::Arc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -13,6 +13,12 @@ use web_sys::{Document, Element};
 /// `fill` from [`filler`]. Every component shares this one directive type, which keeps
 /// the wasm small.
 pub type Filler = Arc<dyn Fn(Element)>;
+
+/// The Leptos view of a `tag` element that `fill` fills. Every dom-built component is
+/// this one view type, which keeps the wasm small.
+pub fn host(tag: &'static str, fill: Filler) -> AnyView {
+    leptos::html::custom(tag).directive(fill, ()).into_any()
+}
 
 /// A [`Filler`] that calls `f` with the element.
 pub fn filler(f: impl Fn(Element) + 'static) -> Filler {

@@ -214,6 +214,7 @@ fn on_event(state: &Shared, event: &web_sys::Event) {
 
 /// Builds the composer inside the form and wires its events.
 fn composer(form: Element, actions: ChatActions) {
+    form.set_class_name("pc-composer");
     let Some(doc) = dom::document() else { return };
     let conversation_id = actions.conversation_id.get_value();
     let build = || -> Option<(B, B, B, B)> {
@@ -280,8 +281,6 @@ fn composer(form: Element, actions: ChatActions) {
 /// The message composer of the open conversation.
 #[component]
 pub fn Composer() -> impl IntoView {
-    use_context::<ChatActions>().map(|actions| {
-        let fill = dom::filler(move |form| composer(form, actions));
-        view! { <form class="pc-composer" use:fill></form> }
-    })
+    use_context::<ChatActions>()
+        .map(|actions| dom::host("form", dom::filler(move |form| composer(form, actions))))
 }

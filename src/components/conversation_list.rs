@@ -38,8 +38,7 @@ pub fn ConversationList(
     #[prop(into)]
     current: Signal<Option<String>>,
 ) -> impl IntoView {
-    let fill = dom::filler(move |nav| links(nav, items, current));
-    view! { <nav class="pc-convlist" aria-label="Conversations" use:fill></nav> }
+    dom::host("nav", dom::filler(move |nav| links(nav, items, current)))
 }
 
 /// The list of links inside `nav`: redrawn when the conversations change, their targets and
@@ -53,6 +52,8 @@ fn links(
     let Some(ul) = B::new(&doc, "ul", "pc-convlist__items") else {
         return;
     };
+    let _ = nav.set_attribute("class", "pc-convlist");
+    let _ = nav.set_attribute("aria-label", "Conversations");
     let _ = nav.append_with_node_1(&ul.0);
     let ul = ul.0;
     let effect = RenderEffect::new(move |prev: Option<(Vec<ConversationItem>, Vec<Element>)>| {

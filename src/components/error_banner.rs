@@ -40,8 +40,7 @@ pub fn ErrorBanner(
             on_dismiss,
         ),
     ];
-    let fill = dom::filler(move |el| content(el, &message, buttons));
-    view! { <div class="pc-alert" role="alert" use:fill></div> }
+    dom::host("div", dom::filler(move |el| content(el, &message, buttons)))
 }
 
 /// Fills the banner (the sentence, then the buttons that have a callback) and runs the
@@ -50,7 +49,8 @@ fn content(el: web_sys::Element, message: &str, buttons: [Button; 3]) {
     let Some(doc) = dom::document() else { return };
     let text = B::new(&doc, "span", "pc-alert__text").map(|s| s.text(message));
     let shown = buttons.into_iter().filter(|b| b.3.is_some());
-    let banner = shown.fold(B(el).child(text), |banner, (act, class, label, _)| {
+    let banner = B(el).attr("class", "pc-alert").attr("role", "alert");
+    let banner = shown.fold(banner.child(text), |banner, (act, class, label, _)| {
         banner.child(B::button(&doc, class, act, label))
     });
     dom::listen(&banner.0, &["click"], move |ev| {

@@ -336,8 +336,7 @@ pub fn MessageBubble(
             confirm_delete,
         },
     };
-    let fill = dom::filler(move |el| bubble(el, params.clone()));
-    view! { <article tabindex="0" use:fill></article> }
+    dom::host("article", dom::filler(move |el| bubble(el, params.clone())))
 }
 
 /// What the article's listener works with.
@@ -506,6 +505,7 @@ fn article_class(own: bool, grouped: bool) -> String {
 /// Fills the article: its attributes (kept up to date by one effect), its listener, its
 /// sections and the overlay slot.
 fn bubble(el: web_sys::Element, params: Bubble) {
+    let _ = el.set_attribute("tabindex", "0");
     let _ = el.set_attribute("data-key", &params.key);
     let (own, row, meta) = (params.own, params.row, params.meta);
     let article = el.clone();

@@ -11,8 +11,7 @@ pub fn SignIn(
     /// Called with the entered token.
     on_sign_in: Callback<String>,
 ) -> impl IntoView {
-    let fill = dom::filler(move |form| fields(form, on_sign_in));
-    view! { <form class="pc-signin" use:fill></form> }
+    dom::host("form", dom::filler(move |form| fields(form, on_sign_in)))
 }
 
 /// The title, the "API token" field and the "Sign in" button; submitting calls
@@ -37,6 +36,7 @@ fn fields(form: web_sys::Element, on_sign_in: Callback<String>) {
     let button = B::new(&doc, "button", "pc-button pc-button--primary")
         .map(|b| b.attr("type", "submit").text("Sign in"));
     let form = B(form)
+        .attr("class", "pc-signin")
         .child(B::new(&doc, "h1", "pc-signin__title").map(|h| h.text("Protocol Chat")))
         .child(label)
         .child(button);
