@@ -20,6 +20,19 @@ pub fn host(tag: &'static str, fill: Filler) -> AnyView {
     leptos::html::custom(tag).directive(fill, ()).into_any()
 }
 
+/// The Leptos view of a static `<p>` with `class`, an optional `role` and `text`.
+pub fn paragraph(class: &'static str, role: Option<&'static str>, text: &'static str) -> AnyView {
+    host(
+        "p",
+        filler(move |p| {
+            let p = B(p).attr("class", class).text(text);
+            if let Some(role) = role {
+                p.attr("role", role);
+            }
+        }),
+    )
+}
+
 /// A [`Filler`] that calls `f` with the element.
 pub fn filler(f: impl Fn(Element) + 'static) -> Filler {
     Arc::new(f)

@@ -7,8 +7,8 @@ use crate::components::conversation_view::ConversationView;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::sign_in::SignIn;
 use crate::config::{fragment_with, parse_fragment, Config, Layer};
-use crate::storage;
 use crate::timeline::Timeline;
+use crate::{dom, storage};
 use leptos::prelude::*;
 
 fn location_hash() -> String {
@@ -80,12 +80,21 @@ pub fn App(
     leptos::task::spawn_local(async move {
         config.set(Some(load_config(options, standalone).await));
     });
-    let theme = move || config.with(|c| c.as_ref().and_then(|c| c.theme.clone()));
+    // The theme attribute follows the configuration.
+    let fill = dom::filler(move |el| {
+        let effect = RenderEffect::new(move |_| {
+            let _ = match config.with(|c| c.as_ref().and_then(|c| c.theme.clone())) {
+                Some(theme) => el.set_attribute("data-theme", &theme),
+                None => el.remove_attribute("data-theme"),
+            };
+        });
+        StoredValue::new_local(effect);
+    });
     view! {
-        <div class="pc-app" data-theme=theme>
+        <div class="pc-app" use:fill>
             {move || match config.get() {
                 Some(config) => view! { <Root config/> }.into_any(),
-                None => view! { <p class="pc-muted" role="status">"Loading…"</p> }.into_any(),
+                None => dom::paragraph("pc-muted", Some("status"), "Loading…"),
             }}
         </div>
     }
@@ -276,7 +285,7 @@ fn Session(
     };
     let client = StoredValue::new(client);
     view! {
-        <div class="pc-layout" class:pc-layout--widget=!standalone>
+        <div class=if standalone { "pc-layout" } else { "pc-layout pc-layout--widget" }>
             {standalone.then(|| view! { <ConversationList items current=current/> })}
             <main class="pc-main">
                 {move || auth_failed.get().then(|| view! {
@@ -296,10 +305,7 @@ fn Session(
                         />
                     }
                     .into_any(),
-                    None => view! {
-                        <p class="pc-muted">"No conversation is open."</p>
-                    }
-                    .into_any(),
+                    None => dom::paragraph("pc-muted", None, "No conversation is open."),
                 }}
             </main>
         </div>

@@ -7,6 +7,7 @@ use crate::components::app::ActionsCache;
 use crate::components::composer::Composer;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::message_list::MessageList;
+use crate::dom;
 use crate::live::{self, Live};
 use crate::timeline::Timeline;
 use leptos::prelude::*;
@@ -86,9 +87,17 @@ pub fn ConversationView(
             }
         })
     };
+    let heading = dom::host(
+        "h2",
+        dom::filler(move |h| {
+            h.set_class_name("pc-conv__title");
+            let effect = RenderEffect::new(move |_| h.set_text_content(Some(&title.get())));
+            StoredValue::new_local(effect);
+        }),
+    );
     view! {
         <section class="pc-conv">
-            <h2 class="pc-conv__title">{title}</h2>
+            {heading}
             {alert}
             {load_failed}
             <MessageList/>
