@@ -208,17 +208,27 @@ fn Session(
 ) -> impl IntoView {
     let standalone = config.standalone;
     let current = RwSignal::new(config.conversation_id.clone());
-    let list = RwSignal::new(None::<Result<Vec<ConversationItem>, ApiError>>);
+    // The conversations (none until they load) and why they could not be loaded.
+    let items = RwSignal::new(Vec::<ConversationItem>::new());
+    let list_error = RwSignal::new(None::<ApiError>);
     let load_list = {
         let client = client.clone();
         move || {
             let client = client.clone();
             leptos::task::spawn_local(async move {
-                let result = load_conversations(client).await;
-                if result.as_ref().is_err_and(ApiError::is_auth) {
-                    auth_failed.set(true);
+                match load_conversations(client).await {
+                    Ok(list) => {
+                        items.try_set(list);
+                        list_error.try_set(None);
+                    }
+                    Err(err) => {
+                        if err.is_auth() {
+                            auth_failed.set(true);
+                        }
+                        items.try_set(Vec::new());
+                        list_error.try_set(Some(err));
+                    }
                 }
-                list.try_set(Some(result));
             });
         }
     };
@@ -226,19 +236,11 @@ fn Session(
     let load_list = StoredValue::new_local(load_list);
     // The network came back: a list that failed to load tries again by itself.
     let online = window_event_listener(leptos::ev::online, move |_| {
-        if list.with_untracked(|l| matches!(l, Some(Err(e)) if !e.is_auth())) {
+        if list_error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.is_auth())) {
             load_list.with_value(|f| f());
         }
     });
     on_cleanup(move || online.remove());
-    let items = Signal::derive(move || {
-        list.with(|l| {
-            l.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    });
     // Open the first conversation when none is asked for.
     StoredValue::new_local(RenderEffect::new(move |_| {
         if current.with_untracked(Option::is_none) {
@@ -265,17 +267,8 @@ fn Session(
             }
         }));
     }
-    let title = Signal::derive(move || {
-        let id = current.get().unwrap_or_default();
-        items.with(|i| {
-            i.iter()
-                .find(|c| c.id == id)
-                .map(|c| c.title.clone())
-                .unwrap_or_else(|| "Conversation".to_owned())
-        })
-    });
-    let list_error = move || match list.get() {
-        Some(Err(err)) if !auth_failed.get() => Some(view! {
+    let list_failed = move || match list_error.get() {
+        Some(err) if !auth_failed.get() => Some(view! {
             <ErrorBanner
                 message=format!("The conversations could not be loaded. {err}")
                 on_retry=move |()| load_list.with_value(|f| f())
@@ -286,7 +279,7 @@ fn Session(
     let client = StoredValue::new(client);
     view! {
         <div class=if standalone { "pc-layout" } else { "pc-layout pc-layout--widget" }>
-            {standalone.then(|| view! { <ConversationList items current=current/> })}
+            {standalone.then(|| view! { <ConversationList items current/> })}
             <main class="pc-main">
                 {move || auth_failed.get().then(|| view! {
                     <ErrorBanner
@@ -294,13 +287,13 @@ fn Session(
                         on_sign_in=sign_out
                     />
                 })}
-                {list_error}
+                {list_failed}
                 {move || match current.get() {
                     Some(id) => view! {
                         <ConversationView
                             client=client.get_value()
                             conversation_id=id
-                            title
+                            items
                             auth_failed
                         />
                     }

@@ -32,11 +32,9 @@ pub fn conversation_href(id: &str) -> String {
 #[component]
 pub fn ConversationList(
     /// The conversations, in the API's order.
-    #[prop(into)]
-    items: Signal<Vec<ConversationItem>>,
+    items: RwSignal<Vec<ConversationItem>>,
     /// The open conversation.
-    #[prop(into)]
-    current: Signal<Option<String>>,
+    current: RwSignal<Option<String>>,
 ) -> impl IntoView {
     dom::host("nav", dom::filler(move |nav| links(nav, items, current)))
 }
@@ -45,8 +43,8 @@ pub fn ConversationList(
 /// `aria-current` brought up to date when the open one changes.
 fn links(
     nav: web_sys::Element,
-    items: Signal<Vec<ConversationItem>>,
-    current: Signal<Option<String>>,
+    items: RwSignal<Vec<ConversationItem>>,
+    current: RwSignal<Option<String>>,
 ) {
     let Some(doc) = dom::document() else { return };
     let Some(ul) = B::new(&doc, "ul", "pc-convlist__items") else {
