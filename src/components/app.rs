@@ -157,12 +157,11 @@ fn Root(config: Config) -> impl IntoView {
         storage::set_token("");
         token.set(None);
     });
-    let config = StoredValue::new(config);
     view! {
         {move || match token.get() {
             None => view! { <SignIn on_sign_in=sign_in/> }.into_any(),
             Some(t) => {
-                let config = config.get_value();
+                let config = config.clone();
                 let client = Client::new(&config.api_base, &t);
                 view! { <Session client config auth_failed sign_out/> }.into_any()
             }
@@ -233,11 +232,13 @@ fn Session(
         }
     };
     load_list();
-    let load_list = StoredValue::new_local(load_list);
     // The network came back: a list that failed to load tries again by itself.
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        if list_error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.is_auth())) {
-            load_list.with_value(|f| f());
+    let online = window_event_listener(leptos::ev::online, {
+        let load_list = load_list.clone();
+        move |_| {
+            if list_error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.is_auth())) {
+                load_list();
+            }
         }
     });
     on_cleanup(move || online.remove());
@@ -271,12 +272,14 @@ fn Session(
         Some(err) if !auth_failed.get() => Some(view! {
             <ErrorBanner
                 message=format!("The conversations could not be loaded. {err}")
-                on_retry=move |()| load_list.with_value(|f| f())
+                on_retry={
+                    let load_list = load_list.clone();
+                    move |()| load_list()
+                }
             />
         }),
         _ => None,
     };
-    let client = StoredValue::new(client);
     view! {
         <div class=if standalone { "pc-layout" } else { "pc-layout pc-layout--widget" }>
             {standalone.then(|| view! { <ConversationList items current/> })}
@@ -291,7 +294,7 @@ fn Session(
                 {move || match current.get() {
                     Some(id) => view! {
                         <ConversationView
-                            client=client.get_value()
+                            client=client.clone()
                             conversation_id=id
                             items
                             auth_failed
