@@ -54,25 +54,25 @@ fn links(
     let _ = nav.set_attribute("aria-label", "Conversations");
     let _ = nav.append_with_node_1(&ul.0);
     let ul = ul.0;
-    let effect = RenderEffect::new(move |prev: Option<(Vec<ConversationItem>, Vec<Element>)>| {
+    // What the list shows, and its links.
+    let mut list = Vec::<ConversationItem>::new();
+    let mut anchors = Vec::<Element>::new();
+    let effect = RenderEffect::new(move |_| {
         let open = current.get();
-        let list = items.get();
-        let (list, anchors) = match prev {
-            Some((old, anchors)) if old == list => (old, anchors),
-            _ => {
-                ul.set_inner_html("");
-                let anchors = list
-                    .iter()
-                    .filter_map(|item| {
-                        let a = B::new(&doc, "a", "pc-convlist__link")?.text(&item.title);
-                        let li = B::new(&doc, "li", "")?.child(Some(B(a.0.clone())));
-                        let _ = ul.append_with_node_1(&li.0);
-                        Some(a.0)
-                    })
-                    .collect();
-                (list, anchors)
-            }
-        };
+        let now = items.get();
+        if now != list {
+            ul.set_inner_html("");
+            anchors = now
+                .iter()
+                .filter_map(|item| {
+                    let a = B::new(&doc, "a", "pc-convlist__link")?.text(&item.title);
+                    let li = B::new(&doc, "li", "")?.child(Some(B(a.0.clone())));
+                    let _ = ul.append_with_node_1(&li.0);
+                    Some(a.0)
+                })
+                .collect();
+            list = now;
+        }
         for (item, a) in list.iter().zip(&anchors) {
             let _ = a.set_attribute("href", &conversation_href(&item.id));
             let _ = if open.as_deref() == Some(item.id.as_str()) {
@@ -81,7 +81,6 @@ fn links(
                 a.remove_attribute("aria-current")
             };
         }
-        (list, anchors)
     });
     StoredValue::new_local(effect);
 }

@@ -707,17 +707,17 @@ fn overlays(el: web_sys::Element, params: Overlays) {
             let _ = el.append_with_node_1(slot);
         })
         .collect();
-    let effect = RenderEffect::new(move |prev: Option<Open>| {
+    let mut was = Open {
+        edit: false,
+        picker: false,
+        delete: false,
+    };
+    let effect = RenderEffect::new(move |_| {
         let open = Open {
             edit: params.editing.get(),
             picker: params.picker.get(),
             delete: params.delete.get(),
         };
-        let was = prev.unwrap_or(Open {
-            edit: false,
-            picker: false,
-            delete: false,
-        });
         let wanted = [
             (open.edit, was.edit, "textarea"),
             (open.picker, was.picker, "button"),
@@ -744,7 +744,7 @@ fn overlays(el: web_sys::Element, params: Overlays) {
                 }
             }
         }
-        open
+        was = open;
     });
     StoredValue::new_local(effect);
 }
