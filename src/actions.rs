@@ -596,12 +596,9 @@ impl ChatActions {
         let this = *self;
         let key = key.to_owned();
         spawn_local(async move {
+            // Already gone (404) counts as deleted.
             match this.client().delete(&id).await {
-                Ok(_) => this.timeline.update(|t| t.delete_confirmed(&key)),
-                Err(err) if err.status() == Some(404) => {
-                    this.timeline.update(|t| t.delete_confirmed(&key))
-                }
-                Err(err) => {
+                Err(err) if err.status() != Some(404) => {
                     this.timeline.update(|t| {
                         t.delete_failed(&key);
                     });
@@ -610,6 +607,7 @@ impl ChatActions {
                         &err,
                     );
                 }
+                _ => this.timeline.update(|t| t.delete_confirmed(&key)),
             }
         });
     }
