@@ -104,9 +104,9 @@ pub fn App(
 /// lands after the view changed never touches a disposed signal.
 #[derive(Clone, Copy)]
 pub struct ActionsCache {
-    owner: StoredValue<Owner>,
-    /// By client identity and conversation id (few entries: a list is smaller than a map).
-    map: StoredValue<Vec<(String, ChatActions)>>,
+    /// The root's owner, and the commands by client identity and conversation id (few
+    /// entries: a list is smaller than a map).
+    cache: StoredValue<(Owner, Vec<(String, ChatActions)>)>,
 }
 
 impl ActionsCache {
@@ -118,24 +118,23 @@ impl ActionsCache {
         auth_failed: RwSignal<bool>,
     ) -> ChatActions {
         let key = format!("{}\n{conversation_id}", client.identity());
-        let cached = self
-            .map
-            .with_value(|m| m.iter().find(|(k, _)| *k == key).map(|(_, a)| *a));
+        let (owner, cached) = self.cache.with_value(|(owner, m)| {
+            let cached = m.iter().find(|(k, _)| *k == key).map(|(_, a)| *a);
+            (owner.clone(), cached)
+        });
         if let Some(actions) = cached {
             return actions;
         }
-        let actions = self.owner.with_value(|owner| {
-            owner.with(|| {
-                ChatActions::new(
-                    client.clone(),
-                    conversation_id.to_owned(),
-                    Timeline::default(),
-                    String::new(),
-                    auth_failed,
-                )
-            })
+        let actions = owner.with(|| {
+            ChatActions::new(
+                client.clone(),
+                conversation_id.to_owned(),
+                Timeline::default(),
+                String::new(),
+                auth_failed,
+            )
         });
-        self.map.update_value(|m| m.push((key, actions)));
+        self.cache.update_value(|(_, m)| m.push((key, actions)));
         actions
     }
 }
@@ -145,8 +144,7 @@ fn Root(config: Config) -> impl IntoView {
     let token = RwSignal::new(config.token.clone());
     let auth_failed = RwSignal::new(false);
     provide_context(ActionsCache {
-        owner: StoredValue::new(Owner::current().unwrap_or_default()),
-        map: StoredValue::new(Vec::new()),
+        cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
     });
     let sign_in = Callback::new(move |t: String| {
         storage::set_token(&t);
