@@ -146,18 +146,13 @@ fn Root(config: Config) -> impl IntoView {
     provide_context(ActionsCache {
         cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
     });
-    let sign_in = Callback::new(move |t: String| {
-        storage::set_token(&t);
-        auth_failed.set(false);
-        token.set(Some(t));
-    });
     let sign_out = Callback::new(move |()| {
         storage::set_token("");
         token.set(None);
     });
     view! {
         {move || match token.get() {
-            None => view! { <SignIn on_sign_in=sign_in/> }.into_any(),
+            None => view! { <SignIn token auth_failed/> }.into_any(),
             Some(t) => {
                 let config = config.clone();
                 let client = Client::new(&config.api_base, &t);

@@ -2,28 +2,35 @@
 //! [`crate::dom`], which keeps the wasm small.
 
 use crate::dom::{self, B};
+use crate::storage;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Textbox "API token" and button "Sign in".
+/// Textbox "API token" and button "Sign in": signing in keeps the token for this tab,
+/// clears `auth_failed` and sets `token`.
 #[component]
 pub fn SignIn(
-    /// Called with the entered token.
-    on_sign_in: Callback<String>,
+    /// Set to the entered token.
+    token: RwSignal<Option<String>>,
+    /// Cleared on signing in.
+    auth_failed: RwSignal<bool>,
 ) -> impl IntoView {
-    dom::host("form", dom::filler(move |form| fields(form, on_sign_in)))
+    dom::host(
+        "form",
+        dom::filler(move |form| fields(form, token, auth_failed)),
+    )
 }
 
-/// The title, the "API token" field and the "Sign in" button; submitting calls
-/// `on_sign_in` with the trimmed token, if any.
-fn fields(form: web_sys::Element, on_sign_in: Callback<String>) {
+/// The title, the "API token" field and the "Sign in" button; submitting a non-blank
+/// token signs in with it, trimmed.
+fn fields(form: web_sys::Element, token: RwSignal<Option<String>>, auth_failed: RwSignal<bool>) {
     let Some(doc) = dom::document() else { return };
     let input = B::new(&doc, "input", "pc-input").map(|i| {
         i.attr("type", "password")
             .attr("autocomplete", "off")
             .attr("required", "")
     });
-    let Some(token) = input
+    let Some(field) = input
         .as_ref()
         .and_then(|i| i.0.clone().dyn_into::<web_sys::HtmlInputElement>().ok())
     else {
@@ -42,9 +49,11 @@ fn fields(form: web_sys::Element, on_sign_in: Callback<String>) {
         .child(button);
     dom::listen(&form.0, &["submit"], move |ev| {
         ev.prevent_default();
-        let value = token.value().trim().to_owned();
+        let value = field.value().trim().to_owned();
         if !value.is_empty() {
-            on_sign_in.run(value);
+            storage::set_token(&value);
+            auth_failed.set(false);
+            token.set(Some(value));
         }
     });
 }
