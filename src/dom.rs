@@ -1,7 +1,7 @@
-//! A tiny, non-generic DOM builder for the markup that repeats in every row (bubble
-//! content, reactions, attachments). Leptos's `view!` monomorphizes every tree into its
-//! own code; these few functions keep the wasm inside its size budget. Text always goes
-//! in as text nodes, never as HTML.
+//! A tiny, non-generic DOM builder for most of the app's markup (every row, the banners,
+//! the forms, the conversation list), and the one Leptos view type that hosts it. Leptos's
+//! `view!` monomorphizes every tree, attribute and handler into its own code; these few
+//! functions keep the wasm small. Text always goes in as text nodes, never as HTML.
 
 use leptos::prelude::{AnyView, DirectiveAttribute, IntoAny, StoredValue};
 use std::sync::Arc;
@@ -9,9 +9,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-/// A directive that fills the element Leptos made: `view! { <div use:fill></div> }` with
-/// `fill` from [`filler`]. Every component shares this one directive type, which keeps
-/// the wasm small.
+/// A directive that fills the element Leptos made: [`host`], or `view! { <div use:fill>
+/// </div> }` with `fill` from [`filler`]. Every component shares this one directive type,
+/// which keeps the wasm small.
 pub type Filler = Arc<dyn Fn(Element)>;
 
 /// The Leptos view of a `tag` element that `fill` fills. Every dom-built component is

@@ -2,8 +2,8 @@
 //!
 //! Pure state and rules (no Leptos): [`timeline`], [`outbox`], [`format`], [`emoji`],
 //! [`config`], [`json`]. The outside world: [`api`] (all HTTP), [`live`] (events), [`storage`].
-//! Views: [`components`], wired to the state through [`actions::ChatActions`]; the
-//! markup repeated in every row is built by [`dom`] to keep the wasm small.
+//! Views: [`components`], wired to the state through [`actions::ChatActions`]; most of
+//! their markup is built by [`dom`] to keep the wasm small.
 
 pub mod actions;
 pub mod api;
