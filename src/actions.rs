@@ -39,19 +39,25 @@ pub struct ChatActions {
     pub auth_failed: RwSignal<bool>,
     /// Why the first page could not be loaded (it is retried by itself meanwhile).
     pub load_error: RwSignal<Option<ApiError>>,
-    client: StoredValue<Client>,
+    /// The commands' own bookkeeping, in one stored value (each stored type costs wasm).
+    state: StoredValue<State>,
+}
+
+/// What the commands keep for themselves.
+struct State {
+    client: Client,
     /// My sends in typing order, one on the wire at a time.
-    sends: StoredValue<SendQueue>,
+    sends: SendQueue,
     /// Automatic retries so far, per client id.
-    attempts: StoredValue<Vec<(String, u32)>>,
+    attempts: Vec<(String, u32)>,
     /// Server ids already marked read (or being marked).
-    read_requested: StoredValue<Vec<String>>,
-    catching_up: StoredValue<bool>,
+    read_requested: Vec<String>,
+    catching_up: bool,
     /// What the running catch-up must still do: 0 nothing, 1 newer pages, 2 also
     /// reconcile the newest page.
-    sync_wanted: StoredValue<u8>,
+    sync_wanted: u8,
     /// Bumped by every attempt loop of the first load; older loops stop.
-    load_generation: StoredValue<u64>,
+    load_generation: u64,
 }
 
 impl ChatActions {
@@ -63,12 +69,9 @@ impl ChatActions {
         me: String,
         auth_failed: RwSignal<bool>,
     ) -> Self {
-        let timeline = RwSignal::new(timeline);
-        let client = StoredValue::new(client);
-        let conversation_id = StoredValue::new(conversation_id);
         Self {
-            timeline,
-            conversation_id,
+            timeline: RwSignal::new(timeline),
+            conversation_id: StoredValue::new(conversation_id),
             me: StoredValue::new(me),
             alert: RwSignal::new(None),
             editing: RwSignal::new(None),
@@ -77,41 +80,47 @@ impl ChatActions {
             announcement: RwSignal::new(String::new()),
             auth_failed,
             load_error: RwSignal::new(None),
-            client,
-            sends: StoredValue::new(SendQueue::default()),
-            attempts: StoredValue::new(Vec::new()),
-            read_requested: StoredValue::new(Vec::new()),
-            catching_up: StoredValue::new(false),
-            sync_wanted: StoredValue::new(0),
-            load_generation: StoredValue::new(0),
+            state: StoredValue::new(State {
+                client,
+                sends: SendQueue::default(),
+                attempts: Vec::new(),
+                read_requested: Vec::new(),
+                catching_up: false,
+                sync_wanted: 0,
+                load_generation: 0,
+            }),
         }
     }
 
     /// Queues a send (or makes a failed one ready again, keeping its place) and pumps the
     /// queue.
     fn dispatch(&self, ticket: SendTicket) {
-        self.sends.update_value(|q| q.push(ticket));
+        self.state.update_value(|s| s.sends.push(ticket));
         self.pump_sends();
     }
 
     /// Puts the next send on the wire unless one is there already: one POST at a time, so
     /// the server stores my messages in the order I typed them.
     fn pump_sends(&self) {
-        let Some(ticket) = self.sends.try_update_value(|q| q.take_next()).flatten() else {
+        let Some(ticket) = self
+            .state
+            .try_update_value(|s| s.sends.take_next())
+            .flatten()
+        else {
             return;
         };
         let this = *self;
         spawn_local(async move {
             let key = ticket.client_id.clone();
             let settled = this.post(ticket).await;
-            this.sends.update_value(|q| q.settle(&key, settled));
+            this.state.update_value(|s| s.sends.settle(&key, settled));
             this.pump_sends();
         });
     }
 
     /// The API client.
     pub fn client(&self) -> Client {
-        self.client.get_value()
+        self.state.with_value(|s| s.client.clone())
     }
 
     fn fail(&self, prefix: &str, err: &ApiError) {
@@ -139,14 +148,14 @@ impl ChatActions {
             return;
         }
         let mut generation = 0;
-        self.load_generation.update_value(|g| {
-            *g += 1;
-            generation = *g;
+        self.state.update_value(|s| {
+            s.load_generation += 1;
+            generation = s.load_generation;
         });
         let this = *self;
         spawn_local(async move {
             for attempt in 0.. {
-                let current = this.load_generation.try_get_value() == Some(generation);
+                let current = this.state.try_with_value(|s| s.load_generation) == Some(generation);
                 if !current || this.timeline.with_untracked(Timeline::is_loaded) {
                     return;
                 }
@@ -233,25 +242,30 @@ impl ChatActions {
         if !self.timeline.with_untracked(Timeline::is_loaded) {
             return;
         }
-        self.sync_wanted.update_value(|w| *w = (*w).max(level));
-        if self.catching_up.get_value() {
+        let running = self.state.with_value(|s| s.catching_up);
+        self.state.update_value(|s| {
+            s.sync_wanted = s.sync_wanted.max(level);
+            s.catching_up = true;
+        });
+        if running {
             return;
         }
-        self.catching_up.set_value(true);
         let this = *self;
         spawn_local(async move {
             loop {
-                let level = this.sync_wanted.try_get_value().unwrap_or(0);
+                let level = this
+                    .state
+                    .try_update_value(|s| std::mem::take(&mut s.sync_wanted))
+                    .unwrap_or(0);
                 if level == 0 {
                     break;
                 }
-                this.sync_wanted.set_value(0);
                 let complete = this.fetch_newer().await;
                 if level >= 2 || !complete {
                     this.fetch_newest_again().await;
                 }
             }
-            this.catching_up.try_set_value(false);
+            this.state.update_value(|s| s.catching_up = false);
         });
     }
 
@@ -384,7 +398,8 @@ impl ChatActions {
                 self.timeline
                     .update(|t| t.send_confirmed(&key, message, etag));
                 self.save_outbox(|o| o.remove(&key));
-                self.attempts.update_value(|a| a.retain(|(k, _)| *k != key));
+                self.state
+                    .update_value(|s| s.attempts.retain(|(k, _)| *k != key));
                 true
             }
             Err(err) => {
@@ -406,13 +421,13 @@ impl ChatActions {
 
     fn schedule_retry(&self, key: String) {
         let mut attempt = 0;
-        self.attempts
-            .update_value(|a| match a.iter_mut().find(|(k, _)| *k == key) {
+        self.state
+            .update_value(|s| match s.attempts.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, n)) => {
                     attempt = *n;
                     *n += 1;
                 }
-                None => a.push((key.clone(), 1)),
+                None => s.attempts.push((key.clone(), 1)),
             });
         let this = *self;
         spawn_local(async move {
@@ -462,7 +477,7 @@ impl ChatActions {
     pub fn discard(&self, key: &str) {
         self.timeline.update(|t| t.discard(key));
         self.save_outbox(|o| o.remove(key));
-        self.sends.update_value(|q| q.remove(key));
+        self.state.update_value(|s| s.sends.remove(key));
         self.pump_sends();
     }
 
@@ -581,12 +596,9 @@ impl ChatActions {
         let this = *self;
         let key = key.to_owned();
         spawn_local(async move {
+            // Already gone (404) counts as deleted.
             match this.client().delete(&id).await {
-                Ok(_) => this.timeline.update(|t| t.delete_confirmed(&key)),
-                Err(err) if err.status() == Some(404) => {
-                    this.timeline.update(|t| t.delete_confirmed(&key))
-                }
-                Err(err) => {
+                Err(err) if err.status() != Some(404) => {
                     this.timeline.update(|t| {
                         t.delete_failed(&key);
                     });
@@ -595,6 +607,7 @@ impl ChatActions {
                         &err,
                     );
                 }
+                _ => this.timeline.update(|t| t.delete_confirmed(&key)),
             }
         });
     }
@@ -634,10 +647,10 @@ impl ChatActions {
         let ids = self.timeline.with_untracked(|t| t.unread_from_others(keys));
         for id in ids {
             let mut fresh = false;
-            self.read_requested.update_value(|r| {
-                fresh = !r.contains(&id);
+            self.state.update_value(|s| {
+                fresh = !s.read_requested.contains(&id);
                 if fresh {
-                    r.push(id.clone());
+                    s.read_requested.push(id.clone());
                 }
             });
             if !fresh {

@@ -80,13 +80,23 @@ fn kind_for(status: u16) -> ErrorType {
 
 /// Reads an answer: a success body as `T`, anything else as an [`ApiError`]. Pure.
 pub fn decode<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
+    T::from_json(&decode_value(status, text)?).ok_or_else(|| decode_error(status))
+}
+
+/// The parsed body of a success answer, the error of any other: the part of [`decode`]
+/// that is the same for every type (not generic, so it is in the wasm once).
+fn decode_value(status: u16, text: &str) -> Result<json::Value, ApiError> {
     if (200..300).contains(&status) {
-        json::from_str(text).ok_or_else(|| ApiError::Decode(format!("status {status}")))
+        json::parse(text).ok_or_else(|| decode_error(status))
     } else {
         let body = json::from_str::<ErrorBody>(text)
             .unwrap_or_else(|| ErrorBody::new(kind_for(status), "", None));
         Err(ApiError::Api { status, body })
     }
+}
+
+fn decode_error(status: u16) -> ApiError {
+    ApiError::Decode(format!("status {status}"))
 }
 
 /// Which page of messages to list.
@@ -140,11 +150,18 @@ pub fn events_url(
 
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
 
-/// A raw answer: status, body text and `ETag`.
+/// A success answer: status, parsed body and `ETag`.
 struct Answer {
     status: u16,
-    text: String,
+    body: json::Value,
     etag: Option<String>,
+}
+
+impl Answer {
+    /// The body as `T`.
+    fn read<T: FromJson>(&self) -> Result<T, ApiError> {
+        T::from_json(&self.body).ok_or_else(|| decode_error(self.status))
+    }
 }
 
 /// A configured API client: base URL and bearer token.
@@ -188,7 +205,7 @@ impl Client {
     }
 
     /// One request, not generic and boxed, so every endpoint shares one copy of it:
-    /// status, body text, ETag.
+    /// the parsed success answer, or why there is none.
     fn call<'a>(
         &'a self,
         method: &'a str,
@@ -236,16 +253,16 @@ impl Client {
             .map_err(net)?
             .as_string()
             .unwrap_or_default();
+        let status = response.status();
         Ok(Answer {
-            status: response.status(),
-            text,
+            status,
+            body: decode_value(status, &text)?,
             etag,
         })
     }
 
     async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
-        let answer = self.call("GET", path, None, &[]).await?;
-        decode(answer.status, &answer.text)
+        self.call("GET", path, None, &[]).await?.read()
     }
 
     async fn write(
@@ -256,7 +273,7 @@ impl Client {
         extra: &[(&str, &str)],
     ) -> Result<(Message, Option<String>), ApiError> {
         let answer = self.call(method, path, Some(json), extra).await?;
-        decode(answer.status, &answer.text).map(|m| (m, answer.etag))
+        answer.read().map(|m| (m, answer.etag))
     }
 
     /// The caller's own contact.
@@ -298,7 +315,7 @@ impl Client {
     pub async fn message(&self, id: &str) -> Result<(Message, Option<String>), ApiError> {
         let path = format!("/messages/{}", crate::config::percent_encode(id));
         let answer = self.call("GET", &path, None, &[]).await?;
-        decode(answer.status, &answer.text).map(|m| (m, answer.etag))
+        answer.read().map(|m| (m, answer.etag))
     }
 
     /// Sends a message; `key` is its `Idempotency-Key`, the same on every retry.
@@ -334,8 +351,7 @@ impl Client {
     /// Deletes a message.
     pub async fn delete(&self, id: &str) -> Result<Deleted, ApiError> {
         let path = format!("/messages/{}", crate::config::percent_encode(id));
-        let answer = self.call("DELETE", &path, None, &[]).await?;
-        decode(answer.status, &answer.text)
+        self.call("DELETE", &path, None, &[]).await?.read()
     }
 
     /// Whether `GET path` answers 404 (headers only; the body is not read).

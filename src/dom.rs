@@ -1,10 +1,52 @@
-//! A tiny, non-generic DOM builder for the markup that repeats in every row (bubble
-//! content, reactions, attachments). Leptos's `view!` monomorphizes every tree into its
-//! own code; these few functions keep the wasm inside its size budget. Text always goes
-//! in as text nodes, never as HTML.
+//! A tiny, non-generic DOM builder for most of the app's markup (every row, the banners,
+//! the forms, the conversation list), and the one Leptos view type that hosts it. Leptos's
+//! `view!` monomorphizes every tree, attribute and handler into its own code; these few
+//! functions keep the wasm small. Text always goes in as text nodes, never as HTML.
 
+use leptos::prelude::{AnyView, DirectiveAttribute, IntoAny, StoredValue};
+use std::sync::Arc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
+
+/// A directive that fills the element Leptos made: [`host`], or `view! { <div use:fill>
+/// </div> }` with `fill` from [`filler`]. Every component shares this one directive type,
+/// which keeps the wasm small.
+pub type Filler = Arc<dyn Fn(Element)>;
+
+/// The Leptos view of a `tag` element that `fill` fills. Every dom-built component is
+/// this one view type, which keeps the wasm small.
+pub fn host(tag: &'static str, fill: Filler) -> AnyView {
+    leptos::html::custom(tag).directive(fill, ()).into_any()
+}
+
+/// The Leptos view of a static `<p>` with `class`, an optional `role` and `text`.
+pub fn paragraph(class: &'static str, role: Option<&'static str>, text: &'static str) -> AnyView {
+    host(
+        "p",
+        filler(move |p| {
+            let p = B(p).attr("class", class).text(text);
+            if let Some(role) = role {
+                p.attr("role", role);
+            }
+        }),
+    )
+}
+
+/// A [`Filler`] that calls `f` with the element.
+pub fn filler(f: impl Fn(Element) + 'static) -> Filler {
+    Arc::new(f)
+}
+
+/// Calls `f` for each of the `events` on `el`, for as long as the current reactive owner
+/// lives.
+pub fn listen(el: &Element, events: &[&str], f: impl FnMut(web_sys::Event) + 'static) {
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    for kind in events {
+        let _ = el.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+    }
+    StoredValue::new_local(listener);
+}
 
 /// The page's document.
 pub fn document() -> Option<Document> {

@@ -1,9 +1,9 @@
 //! Protocol Chat: a Leptos client-side-rendered chat message view for the Protocol API.
 //!
 //! Pure state and rules (no Leptos): [`timeline`], [`outbox`], [`format`], [`emoji`],
-//! [`config`], [`json`], [`window`]. The outside world: [`api`] (all HTTP), [`live`] (events), [`storage`].
-//! Views: [`components`], wired to the state through [`actions::ChatActions`]; the
-//! markup repeated in every row is built by [`dom`] to keep the wasm small.
+//! [`config`], [`json`], [`window`]. The outside world: [`api`] (all HTTP), [`live`]
+//! (events), [`storage`]. Views: [`components`], wired to the state through
+//! [`actions::ChatActions`]; most of their markup is built by [`dom`] to keep the wasm small.
 
 pub mod actions;
 pub mod api;

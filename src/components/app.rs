@@ -7,10 +7,9 @@ use crate::components::conversation_view::ConversationView;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::sign_in::SignIn;
 use crate::config::{fragment_with, parse_fragment, Config, Layer};
-use crate::storage;
 use crate::timeline::Timeline;
+use crate::{dom, storage};
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 fn location_hash() -> String {
     web_sys::window()
@@ -81,12 +80,21 @@ pub fn App(
     leptos::task::spawn_local(async move {
         config.set(Some(load_config(options, standalone).await));
     });
-    let theme = move || config.with(|c| c.as_ref().and_then(|c| c.theme.clone()));
+    // The theme attribute follows the configuration.
+    let fill = dom::filler(move |el| {
+        let effect = RenderEffect::new(move |_| {
+            let _ = match config.with(|c| c.as_ref().and_then(|c| c.theme.clone())) {
+                Some(theme) => el.set_attribute("data-theme", &theme),
+                None => el.remove_attribute("data-theme"),
+            };
+        });
+        StoredValue::new_local(effect);
+    });
     view! {
-        <div class="pc-app" data-theme=theme>
+        <div class="pc-app" use:fill>
             {move || match config.get() {
                 Some(config) => view! { <Root config/> }.into_any(),
-                None => view! { <p class="pc-muted" role="status">"Loading…"</p> }.into_any(),
+                None => dom::paragraph("pc-muted", Some("status"), "Loading…"),
             }}
         </div>
     }
@@ -96,8 +104,9 @@ pub fn App(
 /// lands after the view changed never touches a disposed signal.
 #[derive(Clone, Copy)]
 pub struct ActionsCache {
-    owner: StoredValue<Owner>,
-    map: StoredValue<HashMap<String, ChatActions>>,
+    /// The root's owner, and the commands by client identity and conversation id (few
+    /// entries: a list is smaller than a map).
+    cache: StoredValue<(Owner, Vec<(String, ChatActions)>)>,
 }
 
 impl ActionsCache {
@@ -109,23 +118,23 @@ impl ActionsCache {
         auth_failed: RwSignal<bool>,
     ) -> ChatActions {
         let key = format!("{}\n{conversation_id}", client.identity());
-        if let Some(actions) = self.map.with_value(|m| m.get(&key).copied()) {
+        let (owner, cached) = self.cache.with_value(|(owner, m)| {
+            let cached = m.iter().find(|(k, _)| *k == key).map(|(_, a)| *a);
+            (owner.clone(), cached)
+        });
+        if let Some(actions) = cached {
             return actions;
         }
-        let actions = self.owner.with_value(|owner| {
-            owner.with(|| {
-                ChatActions::new(
-                    client.clone(),
-                    conversation_id.to_owned(),
-                    Timeline::default(),
-                    String::new(),
-                    auth_failed,
-                )
-            })
+        let actions = owner.with(|| {
+            ChatActions::new(
+                client.clone(),
+                conversation_id.to_owned(),
+                Timeline::default(),
+                String::new(),
+                auth_failed,
+            )
         });
-        self.map.update_value(|m| {
-            m.insert(key, actions);
-        });
+        self.cache.update_value(|(_, m)| m.push((key, actions)));
         actions
     }
 }
@@ -135,24 +144,17 @@ fn Root(config: Config) -> impl IntoView {
     let token = RwSignal::new(config.token.clone());
     let auth_failed = RwSignal::new(false);
     provide_context(ActionsCache {
-        owner: StoredValue::new(Owner::current().unwrap_or_default()),
-        map: StoredValue::new(HashMap::new()),
-    });
-    let sign_in = Callback::new(move |t: String| {
-        storage::set_token(&t);
-        auth_failed.set(false);
-        token.set(Some(t));
+        cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
     });
     let sign_out = Callback::new(move |()| {
         storage::set_token("");
         token.set(None);
     });
-    let config = StoredValue::new(config);
     view! {
         {move || match token.get() {
-            None => view! { <SignIn on_sign_in=sign_in/> }.into_any(),
+            None => view! { <SignIn token auth_failed/> }.into_any(),
             Some(t) => {
-                let config = config.get_value();
+                let config = config.clone();
                 let client = Client::new(&config.api_base, &t);
                 view! { <Session client config auth_failed sign_out/> }.into_any()
             }
@@ -198,45 +200,49 @@ fn Session(
 ) -> impl IntoView {
     let standalone = config.standalone;
     let current = RwSignal::new(config.conversation_id.clone());
-    let list = RwSignal::new(None::<Result<Vec<ConversationItem>, ApiError>>);
+    // The conversations (none until they load) and why they could not be loaded.
+    let items = RwSignal::new(Vec::<ConversationItem>::new());
+    let list_error = RwSignal::new(None::<ApiError>);
     let load_list = {
         let client = client.clone();
         move || {
             let client = client.clone();
             leptos::task::spawn_local(async move {
-                let result = load_conversations(client).await;
-                if result.as_ref().is_err_and(ApiError::is_auth) {
-                    auth_failed.set(true);
+                match load_conversations(client).await {
+                    Ok(list) => {
+                        items.try_set(list);
+                        list_error.try_set(None);
+                    }
+                    Err(err) => {
+                        if err.is_auth() {
+                            auth_failed.set(true);
+                        }
+                        items.try_set(Vec::new());
+                        list_error.try_set(Some(err));
+                    }
                 }
-                list.try_set(Some(result));
             });
         }
     };
     load_list();
-    let load_list = StoredValue::new_local(load_list);
     // The network came back: a list that failed to load tries again by itself.
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        if list.with_untracked(|l| matches!(l, Some(Err(e)) if !e.is_auth())) {
-            load_list.with_value(|f| f());
+    let online = window_event_listener(leptos::ev::online, {
+        let load_list = load_list.clone();
+        move |_| {
+            if list_error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.is_auth())) {
+                load_list();
+            }
         }
     });
     on_cleanup(move || online.remove());
-    let items = Signal::derive(move || {
-        list.with(|l| {
-            l.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    });
     // Open the first conversation when none is asked for.
-    Effect::new(move |_| {
+    StoredValue::new_local(RenderEffect::new(move |_| {
         if current.with_untracked(Option::is_none) {
             if let Some(first) = items.with(|i| i.first().map(|c| c.id.clone())) {
                 current.set(Some(first));
             }
         }
-    });
+    }));
     if standalone {
         let handle = window_event_listener(leptos::ev::hashchange, move |_| {
             let wanted = parse_fragment(&location_hash()).conversation_id;
@@ -246,37 +252,30 @@ fn Session(
         });
         on_cleanup(move || handle.remove());
         // Keep the open conversation in the URL, so a reload or a shared link opens it.
-        Effect::new(move |_| {
+        StoredValue::new_local(RenderEffect::new(move |_| {
             if let Some(id) = current.get() {
                 let hash = location_hash();
                 if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {
                     replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
                 }
             }
-        });
+        }));
     }
-    let title = Signal::derive(move || {
-        let id = current.get().unwrap_or_default();
-        items.with(|i| {
-            i.iter()
-                .find(|c| c.id == id)
-                .map(|c| c.title.clone())
-                .unwrap_or_else(|| "Conversation".to_owned())
-        })
-    });
-    let list_error = move || match list.get() {
-        Some(Err(err)) if !auth_failed.get() => Some(view! {
+    let list_failed = move || match list_error.get() {
+        Some(err) if !auth_failed.get() => Some(view! {
             <ErrorBanner
                 message=format!("The conversations could not be loaded. {err}")
-                on_retry=move |()| load_list.with_value(|f| f())
+                on_retry={
+                    let load_list = load_list.clone();
+                    move |()| load_list()
+                }
             />
         }),
         _ => None,
     };
-    let client = StoredValue::new(client);
     view! {
-        <div class="pc-layout" class:pc-layout--widget=!standalone>
-            {standalone.then(|| view! { <ConversationList items current=current/> })}
+        <div class=if standalone { "pc-layout" } else { "pc-layout pc-layout--widget" }>
+            {standalone.then(|| view! { <ConversationList items current/> })}
             <main class="pc-main">
                 {move || auth_failed.get().then(|| view! {
                     <ErrorBanner
@@ -284,21 +283,18 @@ fn Session(
                         on_sign_in=sign_out
                     />
                 })}
-                {list_error}
+                {list_failed}
                 {move || match current.get() {
                     Some(id) => view! {
                         <ConversationView
-                            client=client.get_value()
+                            client=client.clone()
                             conversation_id=id
-                            title
+                            items
                             auth_failed
                         />
                     }
                     .into_any(),
-                    None => view! {
-                        <p class="pc-muted">"No conversation is open."</p>
-                    }
-                    .into_any(),
+                    None => dom::paragraph("pc-muted", None, "No conversation is open."),
                 }}
             </main>
         </div>

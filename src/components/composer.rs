@@ -13,7 +13,6 @@ use leptos::task::spawn_local;
 use protocol_api::Attachment;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
@@ -215,6 +214,7 @@ fn on_event(state: &Shared, event: &web_sys::Event) {
 
 /// Builds the composer inside the form and wires its events.
 fn composer(form: Element, actions: ChatActions) {
+    form.set_class_name("pc-composer");
     let Some(doc) = dom::document() else { return };
     let conversation_id = actions.conversation_id.get_value();
     let build = || -> Option<(B, B, B, B)> {
@@ -271,20 +271,16 @@ fn composer(form: Element, actions: ChatActions) {
         files: files_el,
         send: send_button.0,
     }));
-    let handler = {
-        let state = state.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| on_event(&state, &e))
-    };
-    for kind in ["submit", "click", "input", "change", "keydown"] {
-        let _ = form.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
-    }
-    StoredValue::new_local((handler, state));
+    dom::listen(
+        &form,
+        &["submit", "click", "input", "change", "keydown"],
+        move |e| on_event(&state, &e),
+    );
 }
 
 /// The message composer of the open conversation.
 #[component]
 pub fn Composer() -> impl IntoView {
-    use_context::<ChatActions>().map(|actions| {
-        view! { <form class="pc-composer" use:composer=actions></form> }
-    })
+    use_context::<ChatActions>()
+        .map(|actions| dom::host("form", dom::filler(move |form| composer(form, actions))))
 }

@@ -5,12 +5,21 @@ use crate::actions::{ChatActions, LiveSink};
 use crate::api::Client;
 use crate::components::app::ActionsCache;
 use crate::components::composer::Composer;
+use crate::components::conversation_list::ConversationItem;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::message_list::MessageList;
+use crate::dom;
 use crate::live::{self, Live};
 use crate::timeline::Timeline;
 use leptos::prelude::*;
 use std::rc::Rc;
+
+/// The title of conversation `id`: its name in the list, else "Conversation".
+fn title(items: RwSignal<Vec<ConversationItem>>, id: &str) -> String {
+    items
+        .with(|i| i.iter().find(|c| c.id == id).map(|c| c.title.clone()))
+        .unwrap_or_else(|| "Conversation".to_owned())
+}
 
 /// The conversation view: heading with the title, the feed, the composer.
 #[component]
@@ -19,9 +28,8 @@ pub fn ConversationView(
     client: Client,
     /// The conversation to show.
     conversation_id: String,
-    /// Its title.
-    #[prop(into)]
-    title: Signal<String>,
+    /// The conversations, for its title.
+    items: RwSignal<Vec<ConversationItem>>,
     /// Set when the server refuses the token.
     auth_failed: RwSignal<bool>,
 ) -> impl IntoView {
@@ -57,11 +65,11 @@ pub fn ConversationView(
         actions.open();
     }
     // Live updates once the first page is there (the stream resyncs when it opens).
-    Effect::new(move |_| {
+    StoredValue::new_local(RenderEffect::new(move |_| {
         if loaded.get() {
             start_live();
         }
-    });
+    }));
     let online = window_event_listener(leptos::ev::online, move |_| {
         actions.load();
         actions.retry_all();
@@ -86,9 +94,18 @@ pub fn ConversationView(
             }
         })
     };
+    let heading = dom::host(
+        "h2",
+        dom::filler(move |h| {
+            h.set_class_name("pc-conv__title");
+            let id = conversation_id.clone();
+            let effect = RenderEffect::new(move |_| h.set_text_content(Some(&title(items, &id))));
+            StoredValue::new_local(effect);
+        }),
+    );
     view! {
         <section class="pc-conv">
-            <h2 class="pc-conv__title">{title}</h2>
+            {heading}
             {alert}
             {load_failed}
             <MessageList/>

@@ -8,7 +8,6 @@ use crate::dom::{self, B};
 use crate::format::{initials, split_links, Segment};
 use crate::time;
 use crate::timeline::{RowView, Status};
-use leptos::html;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -280,8 +279,8 @@ fn content(el: web_sys::Element, params: Content) {
     StoredValue::new_local(effect);
 }
 
-/// The view of one message: an article whose repeating markup is built by
-/// [`crate::dom`] (see there why); the edit box, picker and dialog are components.
+/// The view of one message: an article whose markup is built by [`crate::dom`] (see
+/// there why), with one listener for its clicks and keys.
 #[component]
 pub fn MessageBubble(
     /// What the row shows.
@@ -298,7 +297,6 @@ pub fn MessageBubble(
 ) -> impl IntoView {
     let actions = use_context::<ChatActions>();
     let key = StoredValue::new(row.with_untracked(|r| r.key.clone()));
-    let article = NodeRef::<html::Article>::new();
     let picker_open = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
     let editing = Memo::new(move |_| {
@@ -307,38 +305,7 @@ pub fn MessageBubble(
                 .with(|e| key.with_value(|k| e.as_deref() == Some(k.as_str())))
         })
     });
-    let focus_article = move || {
-        if let Some(el) = article.try_get_untracked().flatten() {
-            let _ = el.focus();
-        }
-    };
-    // Focus back on the control that opened an overlay (or the article).
-    let focus_action = move |act: &str| {
-        let Some(el) = article.try_get_untracked().flatten() else {
-            return;
-        };
-        let target = el
-            .query_selector(&format!("[data-act=\"{act}\"]"))
-            .ok()
-            .flatten()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(t) = &target {
-            let _ = t.focus();
-        }
-        let focused = dom::document()
-            .and_then(|d| d.active_element())
-            .zip(target)
-            .is_some_and(|(a, t)| t.is_same_node(Some(a.as_ref())));
-        if !focused {
-            let _ = el.focus();
-        }
-    };
-    let run = move |f: &dyn Fn(ChatActions)| {
-        if let Some(a) = actions {
-            f(a);
-        }
-    };
-    let params = Content {
+    let content = Content {
         row,
         meta,
         editing,
@@ -350,65 +317,112 @@ pub fn MessageBubble(
                 .unwrap_or_default(),
         ),
     };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some((act, _)) = dom::action_of(&ev) else {
+    let params = Bubble {
+        key: key.get_value(),
+        own,
+        row,
+        meta,
+        content,
+        overlays: Overlays {
+            editing,
+            picker: picker_open,
+            delete: confirm_delete,
+            row,
+        },
+        handler: Handler {
+            actions,
+            key,
+            picker_open,
+            confirm_delete,
+        },
+    };
+    dom::host("article", dom::filler(move |el| bubble(el, params.clone())))
+}
+
+/// What the article's listener works with.
+#[derive(Clone, Copy)]
+struct Handler {
+    actions: Option<ChatActions>,
+    key: StoredValue<String>,
+    picker_open: RwSignal<bool>,
+    confirm_delete: RwSignal<bool>,
+}
+
+impl Handler {
+    fn run(&self, f: &dyn Fn(ChatActions)) {
+        if let Some(a) = self.actions {
+            f(a);
+        }
+    }
+
+    /// A click or a key on the article (its `currentTarget`).
+    fn on_event(&self, ev: &web_sys::Event) {
+        let Some(article) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
             return;
         };
-        let k = key.get_value();
+        match ev.dyn_ref::<web_sys::KeyboardEvent>() {
+            Some(key) => self.on_keydown(key, &article),
+            None => self.on_click(ev, &article),
+        }
+    }
+
+    fn on_click(&self, ev: &web_sys::Event, article: &web_sys::HtmlElement) {
+        let Some((act, _)) = dom::action_of(ev) else {
+            return;
+        };
+        let k = self.key.get_value();
         match act.as_str() {
-            "retry" => run(&|a| a.retry(&k)),
-            "discard" => run(&|a| a.discard(&k)),
-            "edit" => run(&|a| a.editing.set(Some(k.clone()))),
-            "delete" => confirm_delete.set(true),
-            "pick" => picker_open.update(|o| *o = !*o),
+            "retry" => self.run(&|a| a.retry(&k)),
+            "discard" => self.run(&|a| a.discard(&k)),
+            "edit" => self.run(&|a| a.editing.set(Some(k.clone()))),
+            "delete" => self.confirm_delete.set(true),
+            "pick" => self.picker_open.update(|o| *o = !*o),
             "save" => {
                 let text = article
-                    .get_untracked()
-                    .and_then(|el| el.query_selector("textarea").ok().flatten())
+                    .query_selector("textarea")
+                    .ok()
+                    .flatten()
                     .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
                     .map(|t| t.value())
                     .unwrap_or_default();
-                run(&|a| a.edit(&k, text.clone()));
-                focus_article();
+                self.run(&|a| a.edit(&k, text.clone()));
+                let _ = article.focus();
             }
             "cancel" => {
-                run(&|a| a.editing.set(None));
-                focus_article();
+                self.run(&|a| a.editing.set(None));
+                let _ = article.focus();
             }
             "confirm-delete" => {
                 // The bubble disappears at once: focus its neighbour first.
-                if let Some(el) = article.get_untracked() {
-                    focus_after_delete(&el);
-                }
-                confirm_delete.set(false);
-                run(&|a| a.delete(&k));
+                focus_after_delete(article);
+                self.confirm_delete.set(false);
+                self.run(&|a| a.delete(&k));
             }
             "cancel-delete" => {
-                confirm_delete.set(false);
-                focus_action("delete");
+                self.confirm_delete.set(false);
+                focus_action(article, "delete");
             }
             other => {
                 if let Some(name) = other.strip_prefix("toggle:") {
-                    run(&|a| a.react(&k, name));
+                    self.run(&|a| a.react(&k, name));
                 } else if let Some(name) = other.strip_prefix("react:") {
-                    picker_open.set(false);
-                    run(&|a| a.react(&k, name));
-                    focus_article();
+                    self.picker_open.set(false);
+                    self.run(&|a| a.react(&k, name));
+                    let _ = article.focus();
                 }
             }
         }
-    };
-    let open = Signal::derive(move || Open {
-        edit: editing.get(),
-        picker: picker_open.get(),
-        delete: confirm_delete.get(),
-    });
-    let overlay_params = Overlays { open, row };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Tab" && trap_tab(&ev) {
+    }
+
+    fn on_keydown(&self, ev: &web_sys::KeyboardEvent, article: &web_sys::HtmlElement) {
+        if ev.key() == "Tab" && trap_tab(ev) {
             return;
         }
-        let Some((act, target)) = dom::action_of(&ev) else {
+        let (picker_open, confirm_delete) = (self.picker_open, self.confirm_delete);
+        let Some((act, target)) = dom::action_of(ev) else {
             if ev.key() == "Escape" {
                 picker_open.set(false);
                 confirm_delete.set(false);
@@ -422,53 +436,97 @@ pub fn MessageBubble(
                 .dyn_into::<web_sys::HtmlTextAreaElement>()
                 .map(|t| t.value())
                 .unwrap_or_default();
-            run(&|a| a.edit(&key.get_value(), text.clone()));
-            focus_article();
+            self.run(&|a| a.edit(&self.key.get_value(), text.clone()));
+            let _ = article.focus();
         } else if key_name == "Escape" {
             ev.prevent_default();
             let (picker, delete) = (picker_open.get_untracked(), confirm_delete.get_untracked());
             if act == "edit-input" {
-                run(&|a| a.editing.set(None));
+                self.run(&|a| a.editing.set(None));
             }
             picker_open.set(false);
             confirm_delete.set(false);
             if act == "edit-input" {
-                focus_article();
+                let _ = article.focus();
             } else if delete {
-                focus_action("delete");
+                focus_action(article, "delete");
             } else if picker {
-                focus_action("pick");
+                focus_action(article, "pick");
             } else {
-                focus_article();
+                let _ = article.focus();
             }
         }
-    };
-    view! {
-        <article
-            class=move || {
-                let mut class = String::from("pc-msg");
-                if own {
-                    class.push_str(" pc-msg--own");
-                }
-                if meta.with(|m| m.grouped) {
-                    class.push_str(" pc-msg--grouped");
-                }
-                class
-            }
-            data-key=key.get_value()
-            data-message-id=move || row.with(|r| r.message.id.clone())
-            data-status=move || row.with(|r| r.status.as_str())
-            aria-posinset=move || meta.with(|m| m.posinset)
-            aria-setsize=move || meta.with(|m| m.setsize)
-            tabindex="0"
-            node_ref=article
-            use:content=params
-            on:click=on_click
-            on:keydown=on_keydown
-        >
-            <div class="pc-msg__overlays" use:overlays=overlay_params></div>
-        </article>
     }
+}
+
+/// Focus back on the control that opened an overlay (or the article).
+fn focus_action(article: &web_sys::HtmlElement, act: &str) {
+    let target = article
+        .query_selector(&format!("[data-act=\"{act}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(t) = &target {
+        let _ = t.focus();
+    }
+    let focused = dom::document()
+        .and_then(|d| d.active_element())
+        .zip(target)
+        .is_some_and(|(a, t)| t.is_same_node(Some(a.as_ref())));
+    if !focused {
+        let _ = article.focus();
+    }
+}
+
+/// The article's parameters, for the `bubble` directive.
+#[derive(Clone)]
+struct Bubble {
+    key: String,
+    own: bool,
+    row: Signal<RowView>,
+    meta: Signal<RowMeta>,
+    content: Content,
+    overlays: Overlays,
+    handler: Handler,
+}
+
+/// The article's class: own and grouped messages look different.
+fn article_class(own: bool, grouped: bool) -> String {
+    let mut class = String::from("pc-msg");
+    if own {
+        class.push_str(" pc-msg--own");
+    }
+    if grouped {
+        class.push_str(" pc-msg--grouped");
+    }
+    class
+}
+
+/// Fills the article: its attributes (kept up to date by one effect), its listener, its
+/// sections and the overlay slot.
+fn bubble(el: web_sys::Element, params: Bubble) {
+    let _ = el.set_attribute("tabindex", "0");
+    let _ = el.set_attribute("data-key", &params.key);
+    let (own, row, meta) = (params.own, params.row, params.meta);
+    let article = el.clone();
+    let effect = RenderEffect::new(move |_| {
+        let m = meta.get();
+        let (id, status) = row.with(|r| (r.message.id.clone(), r.status.as_str()));
+        let _ = article.set_attribute("class", &article_class(own, m.grouped));
+        let _ = article.set_attribute("data-message-id", &id);
+        let _ = article.set_attribute("data-status", status);
+        let _ = article.set_attribute("aria-posinset", &m.posinset.to_string());
+        let _ = article.set_attribute("aria-setsize", &m.setsize.to_string());
+    });
+    StoredValue::new_local(effect);
+    let handler = params.handler;
+    dom::listen(&el, &["click", "keydown"], move |e| handler.on_event(&e));
+    content(el.clone(), params.content);
+    let Some(slot) = dom::document().and_then(|d| B::new(&d, "div", "pc-msg__overlays")) else {
+        return;
+    };
+    let _ = el.append_with_node_1(&slot.0);
+    overlays(slot.0, params.overlays);
 }
 
 /// Keeps Tab and Shift+Tab inside an `aria-modal` dialog the event comes from, cycling
@@ -617,7 +675,9 @@ struct Open {
 /// The overlay state, for the `overlays` directive.
 #[derive(Clone)]
 struct Overlays {
-    open: Signal<Open>,
+    editing: Memo<bool>,
+    picker: RwSignal<bool>,
+    delete: RwSignal<bool>,
     row: Signal<RowView>,
 }
 
@@ -647,13 +707,17 @@ fn overlays(el: web_sys::Element, params: Overlays) {
             let _ = el.append_with_node_1(slot);
         })
         .collect();
-    let effect = RenderEffect::new(move |prev: Option<Open>| {
-        let open = params.open.get();
-        let was = prev.unwrap_or(Open {
-            edit: false,
-            picker: false,
-            delete: false,
-        });
+    let mut was = Open {
+        edit: false,
+        picker: false,
+        delete: false,
+    };
+    let effect = RenderEffect::new(move |_| {
+        let open = Open {
+            edit: params.editing.get(),
+            picker: params.picker.get(),
+            delete: params.delete.get(),
+        };
         let wanted = [
             (open.edit, was.edit, "textarea"),
             (open.picker, was.picker, "button"),
@@ -680,7 +744,7 @@ fn overlays(el: web_sys::Element, params: Overlays) {
                 }
             }
         }
-        open
+        was = open;
     });
     StoredValue::new_local(effect);
 }

@@ -1,36 +1,59 @@
-//! The sign-in form shown when no token is configured.
+//! The sign-in form shown when no token is configured. Its markup is built with
+//! [`crate::dom`], which keeps the wasm small.
 
+use crate::dom::{self, B};
+use crate::storage;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// Textbox "API token" and button "Sign in".
+/// Textbox "API token" and button "Sign in": signing in keeps the token for this tab,
+/// clears `auth_failed` and sets `token`.
 #[component]
 pub fn SignIn(
-    /// Called with the entered token.
-    on_sign_in: Callback<String>,
+    /// Set to the entered token.
+    token: RwSignal<Option<String>>,
+    /// Cleared on signing in.
+    auth_failed: RwSignal<bool>,
 ) -> impl IntoView {
-    let token = RwSignal::new(String::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = token.get_untracked().trim().to_owned();
-        if !value.is_empty() {
-            on_sign_in.run(value);
-        }
+    dom::host(
+        "form",
+        dom::filler(move |form| fields(form, token, auth_failed)),
+    )
+}
+
+/// The title, the "API token" field and the "Sign in" button; submitting a non-blank
+/// token signs in with it, trimmed.
+fn fields(form: web_sys::Element, token: RwSignal<Option<String>>, auth_failed: RwSignal<bool>) {
+    let Some(doc) = dom::document() else { return };
+    let input = B::new(&doc, "input", "pc-input").map(|i| {
+        i.attr("type", "password")
+            .attr("autocomplete", "off")
+            .attr("required", "")
+    });
+    let Some(field) = input
+        .as_ref()
+        .and_then(|i| i.0.clone().dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
     };
-    view! {
-        <form class="pc-signin" on:submit=submit>
-            <h1 class="pc-signin__title">"Protocol Chat"</h1>
-            <label class="pc-field">
-                <span>"API token"</span>
-                <input
-                    class="pc-input"
-                    type="password"
-                    autocomplete="off"
-                    required
-                    prop:value=token
-                    on:input=move |ev| token.set(event_target_value(&ev))
-                />
-            </label>
-            <button type="submit" class="pc-button pc-button--primary">"Sign in"</button>
-        </form>
-    }
+    let label = B::new(&doc, "label", "pc-field").map(|l| {
+        l.child(B::new(&doc, "span", "").map(|s| s.text("API token")))
+            .child(input)
+    });
+    let button = B::new(&doc, "button", "pc-button pc-button--primary")
+        .map(|b| b.attr("type", "submit").text("Sign in"));
+    let form = B(form)
+        .attr("class", "pc-signin")
+        .child(B::new(&doc, "h1", "pc-signin__title").map(|h| h.text("Protocol Chat")))
+        .child(label)
+        .child(button);
+    dom::listen(&form.0, &["submit"], move |ev| {
+        ev.prevent_default();
+        let value = field.value().trim().to_owned();
+        if !value.is_empty() {
+            storage::set_token(&value);
+            auth_failed.set(false);
+            token.set(Some(value));
+        }
+    });
 }
