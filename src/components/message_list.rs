@@ -4,6 +4,7 @@
 
 use crate::actions::ChatActions;
 use crate::components::message_bubble::{MessageRow, RowMeta};
+use crate::dom::{self, B};
 use crate::format::{day_key, layout};
 use crate::time;
 use crate::window::{self, Anchor, Heights, Span};
@@ -180,6 +181,54 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
     if let Some(next) = next.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
         ev.prevent_default();
         let _ = next.focus();
+    }
+}
+
+/// The date line above the first message of a day: a sibling of the articles, hidden from
+/// assistive technology (each article has its own `<time>`).
+fn day_line(ts: protocol_api::Timestamp) -> AnyView {
+    dom::host(
+        "div",
+        dom::filler(move |el| {
+            let Some(doc) = dom::document() else { return };
+            let label = B::new(&doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
+            B(el)
+                .attr("class", "pc-day")
+                .attr("aria-hidden", "true")
+                .child(label);
+        }),
+    )
+}
+
+/// "Jump to latest" with the count of new messages below.
+fn jump_button(count: u32, jump: impl Fn() + Clone + 'static) -> AnyView {
+    dom::host(
+        "button",
+        dom::filler(move |el| {
+            let Some(doc) = dom::document() else { return };
+            let count = B::new(&doc, "span", "pc-jump__count")
+                .map(|c| c.attr("id", "pc-jump-count").text(&format!("{count} new")));
+            B(el.clone())
+                .attr("type", "button")
+                .attr("class", "pc-jump")
+                .attr("aria-label", "Jump to latest")
+                .attr("aria-describedby", "pc-jump-count")
+                .text("Jump to latest ")
+                .child(count);
+            let jump = jump.clone();
+            dom::listen(&el, &["click"], move |_| jump());
+        }),
+    )
+}
+
+/// Fills the live region with one paragraph per announcement (the last few).
+fn announce(region: &web_sys::Element, batch: &[String]) {
+    let Some(doc) = dom::document() else { return };
+    let keep = batch.len().saturating_sub(ANNOUNCEMENTS_KEPT);
+    for text in &batch[keep..] {
+        if let Some(p) = B::new(&doc, "p", "") {
+            let _ = region.append_child(&p.text(text).0);
+        }
     }
 }
 
@@ -484,9 +533,7 @@ pub fn MessageList() -> impl IntoView {
             move || rows.with(|r| r.days.get(&key).copied())
         };
         view! {
-            {move || day().map(|ts| view! {
-                <div class="pc-day" aria-hidden="true"><span class="pc-day__label">{time::day(ts)}</span></div>
-            })}
+            {move || day().map(day_line)}
             <MessageRow row_key=key meta/>
         }
     };
@@ -494,24 +541,21 @@ pub fn MessageList() -> impl IntoView {
     // The live region: one new node per message from someone else (so the same text twice
     // is still two announcements), emptied first and filled on the next tick so the
     // change is a fresh addition; nothing for my own sends, edits or older pages.
-    let announced = RwSignal::new(Vec::<(u64, String)>::new());
-    let pending = StoredValue::new(Vec::<(u64, String)>::new());
+    let region = StoredValue::new_local(None::<web_sys::Element>);
+    let pending = StoredValue::new(Vec::<String>::new());
     Effect::new(move |prev: Option<u64>| {
         let n = actions.incoming.get();
         if prev.is_some_and(|p| n > p) {
-            let text = actions.announcement.get_untracked();
             let first = pending.with_value(Vec::is_empty);
-            pending.update_value(|p| p.push((n, text)));
+            pending.update_value(|p| p.push(actions.announcement.get_untracked()));
             if first {
-                announced.set(Vec::new());
+                region.with_value(|r| r.as_ref().map(|r| r.set_text_content(None)));
                 set_timeout(
                     move || {
-                        let Some(mut batch) = pending.try_update_value(std::mem::take) else {
+                        let Some(batch) = pending.try_update_value(std::mem::take) else {
                             return;
                         };
-                        let keep = batch.len().saturating_sub(ANNOUNCEMENTS_KEPT);
-                        batch.drain(..keep);
-                        announced.try_set(batch);
+                        region.with_value(|r| r.as_ref().map(|r| announce(r, &batch)));
                     },
                     std::time::Duration::from_millis(100),
                 );
@@ -519,6 +563,22 @@ pub fn MessageList() -> impl IntoView {
         }
         n
     });
+    let feed_events = dom::filler(move |el| {
+        dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
+            Some(key) => move_through_feed(key),
+            None => on_scroll(()),
+        });
+    });
+    let live_region = dom::host(
+        "div",
+        dom::filler(move |el| {
+            let el = B(el)
+                .attr("class", "pc-visually-hidden")
+                .attr("aria-live", "polite")
+                .attr("aria-atomic", "false");
+            region.set_value(Some(el.0));
+        }),
+    );
 
     view! {
         <div class="pc-feed-wrap">
@@ -528,18 +588,17 @@ pub fn MessageList() -> impl IntoView {
                 aria-label="Messages"
                 aria-busy=move || if !loaded() || loading_older() { "true" } else { "false" }
                 node_ref=feed
-                on:scroll=on_scroll
-                on:keydown=move |ev| move_through_feed(&ev)
+                use:feed_events
             >
                 {move || {
                     let (loaded, loading, more) =
                         timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
                     if loading {
-                        Some(view! { <div class="pc-feed__status" role="status">"Loading older messages…"</div> }.into_any())
+                        Some(dom::paragraph("pc-feed__status", Some("status"), "Loading older messages…"))
                     } else if loaded && !more {
-                        Some(view! { <p class="pc-feed__start">"This is the beginning of the conversation"</p> }.into_any())
+                        Some(dom::paragraph("pc-feed__start", None, "This is the beginning of the conversation"))
                     } else if !loaded {
-                        Some(view! { <p class="pc-feed__status pc-muted">"Loading messages…"</p> }.into_any())
+                        Some(dom::paragraph("pc-feed__status pc-muted", None, "Loading messages…"))
                     } else {
                         None
                     }
@@ -550,24 +609,9 @@ pub fn MessageList() -> impl IntoView {
             </div>
             {move || {
                 let n = unseen.get();
-                (n > 0).then(|| view! {
-                    <button
-                        type="button"
-                        class="pc-jump"
-                        aria-label="Jump to latest"
-                        aria-describedby="pc-jump-count"
-                        on:click=move |_| stick(true)
-                    >
-                        "Jump to latest "
-                        <span class="pc-jump__count" id="pc-jump-count">{n} " new"</span>
-                    </button>
-                })
+                (n > 0).then(|| jump_button(n, move || stick(true)))
             }}
-            <div class="pc-visually-hidden" aria-live="polite" aria-atomic="false">
-                <For each=move || announced.get() key=|(id, _)| *id let:item>
-                    <p>{item.1}</p>
-                </For>
-            </div>
+            {live_region}
         </div>
     }
     .into_any()
