@@ -8,7 +8,6 @@ use crate::dom::{self, B};
 use crate::format::{day_key, layout};
 use crate::time;
 use crate::window::{self, Anchor, Heights, Span};
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -232,6 +231,32 @@ fn announce(region: &web_sys::Element, batch: &[String]) {
     }
 }
 
+/// A spacer standing in for the rows above (`above`) or below the window, as tall as they
+/// are; the element goes into `slot` for measuring.
+fn spacer(
+    span: Memo<Span>,
+    above: bool,
+    slot: StoredValue<Option<web_sys::Element>, LocalStorage>,
+) -> AnyView {
+    dom::host(
+        "div",
+        dom::filler(move |el| {
+            let el = B(el)
+                .attr("class", "pc-feed__spacer")
+                .attr("aria-hidden", "true")
+                .0;
+            slot.set_value(Some(el.clone()));
+            let effect = RenderEffect::new(move |_| {
+                let height = span.with(|s| if above { s.above } else { s.below });
+                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = el.style().set_property("height", &px(height));
+                }
+            });
+            StoredValue::new_local(effect);
+        }),
+    )
+}
+
 /// A CSS length in whole pixels (integer formatting: float formatting would add
 /// kilobytes to the wasm).
 fn px(value: f64) -> String {
@@ -310,9 +335,9 @@ pub fn MessageList() -> impl IntoView {
     let loaded = move || timeline.with(|t| t.is_loaded());
     let loading_older = move || timeline.with(|t| t.is_loading_older());
 
-    let feed = NodeRef::<html::Div>::new();
-    let top_spacer = NodeRef::<html::Div>::new();
-    let bottom_spacer = NodeRef::<html::Div>::new();
+    let feed = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let top_spacer = StoredValue::new_local(None::<web_sys::Element>);
+    let bottom_spacer = StoredValue::new_local(None::<web_sys::Element>);
     let read_pending = StoredValue::new(false);
     let unseen = RwSignal::new(0u32);
     // Windowing (see `crate::window`): where the reader is, the heights measured so far,
@@ -329,9 +354,7 @@ pub fn MessageList() -> impl IntoView {
     let replace = RwSignal::new(0u64);
     let at_bottom = move || anchor.with_value(|a| *a == Anchor::Bottom);
 
-    let feed_el = move || -> Option<web_sys::HtmlElement> {
-        feed.try_get_untracked().flatten().map(Into::into)
-    };
+    let feed_el = move || feed.try_get_value().flatten();
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
@@ -387,7 +410,7 @@ pub fn MessageList() -> impl IntoView {
         let Some(el) = feed_el() else { return };
         viewport.set_value(f64::from(el.client_height()).max(1.0));
         laid_out.set_value(true);
-        if let Some(spacer) = bottom_spacer.try_get_untracked().flatten() {
+        if let Some(spacer) = bottom_spacer.get_value() {
             let end = spacer.get_bounding_client_rect().top();
             heights.update_value(|h| measure(&el, end, h));
         }
@@ -504,7 +527,7 @@ pub fn MessageList() -> impl IntoView {
                 .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
             let jumped = || {
-                let spacer = top_spacer.try_get_untracked().flatten()?;
+                let spacer = top_spacer.get_value()?;
                 let y =
                     el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
                 heights.with_value(|h| rows.with_untracked(|r| window::row_at(&r.items, h, y)))
@@ -568,6 +591,17 @@ pub fn MessageList() -> impl IntoView {
             Some(key) => move_through_feed(key),
             None => on_scroll(()),
         });
+        let busy = el.clone();
+        let effect = RenderEffect::new(move |_| {
+            let value = if !loaded() || loading_older() {
+                "true"
+            } else {
+                "false"
+            };
+            let _ = busy.set_attribute("aria-busy", value);
+        });
+        StoredValue::new_local(effect);
+        feed.set_value(el.dyn_into().ok());
     });
     let live_region = dom::host(
         "div",
@@ -586,8 +620,6 @@ pub fn MessageList() -> impl IntoView {
                 class="pc-feed"
                 role="feed"
                 aria-label="Messages"
-                aria-busy=move || if !loaded() || loading_older() { "true" } else { "false" }
-                node_ref=feed
                 use:feed_events
             >
                 {move || {
@@ -603,9 +635,9 @@ pub fn MessageList() -> impl IntoView {
                         None
                     }
                 }}
-                <div class="pc-feed__spacer" aria-hidden="true" node_ref=top_spacer style:height=move || px(span.with(|s| s.above))></div>
+                {spacer(span, true, top_spacer)}
                 <For each=move || shown.get() key=String::clone children=render/>
-                <div class="pc-feed__spacer" aria-hidden="true" node_ref=bottom_spacer style:height=move || px(span.with(|s| s.below))></div>
+                {spacer(span, false, bottom_spacer)}
             </div>
             {move || {
                 let n = unseen.get();
