@@ -70,17 +70,19 @@ pub struct Span {
 
 /// Where the reader is: at the newest row, or at a row and its top's offset (px) from the
 /// viewport's top (negative when it starts above the viewport).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Anchor {
     /// Following the newest row (scrolled to the bottom).
+    #[default]
     Bottom,
     /// Holding this row at this offset.
     Row(String, f64),
 }
 
 /// The span that covers a viewport `viewport` px tall plus `overscan` px on each side,
-/// placed by `anchor`, stretched to include the `pinned` row (the one holding the focus,
-/// say, which must not be unmounted under the reader). An anchor row that no longer exists
+/// placed by `anchor`, stretched to include the `pinned` row and its neighbours (the row
+/// holding the focus, which must not be unmounted under the reader, and where the focus
+/// moves next). An anchor row that no longer exists
 /// falls back to the newest row.
 pub fn span(
     keys: &[String],
@@ -92,8 +94,12 @@ pub fn span(
 ) -> Span {
     let (start, end) = rows_around(keys, heights, anchor, viewport, overscan);
     let pin = pinned.and_then(|p| keys.iter().position(|k| k == p));
+    // The pinned row and its neighbours, so the focus can always move on by one.
     let (start, end) = match pin {
-        Some(i) => (start.min(i), end.max(i + 1)),
+        Some(i) => (
+            start.min(i.saturating_sub(1)),
+            end.max(i + 2).min(keys.len()),
+        ),
         None => (start, end),
     };
     let sum = |range: &[String]| range.iter().map(|k| heights.get(k)).sum::<f64>();
@@ -354,8 +360,8 @@ mod tests {
         let ks = keys(1000);
         let h = uniform(&ks, 50.0);
         let s = span(&ks, &h, &Anchor::Bottom, Some("k100"), 600.0, 300.0);
-        assert_eq!((s.start, s.end), (100, 1000));
-        assert_eq!(s.above, 100.0 * 50.0);
+        assert_eq!((s.start, s.end), (99, 1000), "k100 and the row above it");
+        assert_eq!(s.above, 99.0 * 50.0);
         let s = span(
             &ks,
             &h,
@@ -366,6 +372,15 @@ mod tests {
         );
         assert_eq!(s.end, 1000);
         assert_eq!(s.below, 0.0);
+        let s = span(
+            &ks,
+            &h,
+            &Anchor::Row("k500".into(), 0.0),
+            Some("k0"),
+            600.0,
+            300.0,
+        );
+        assert_eq!(s.start, 0);
     }
 
     #[test]

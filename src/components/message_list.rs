@@ -11,6 +11,7 @@ use crate::window::{self, Anchor, Heights, Span};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 /// Distance from the bottom (px) that still counts as "at the bottom".
@@ -35,6 +36,40 @@ struct Rows {
     items: Vec<String>,
     meta: HashMap<String, RowMeta>,
     days: HashMap<String, i64>,
+}
+
+/// The feed's bookkeeping between frames.
+#[derive(Default)]
+struct FeedState {
+    /// Where the reader is (see [`crate::window`]).
+    anchor: Anchor,
+    /// Row heights measured so far.
+    heights: Heights,
+    /// A DOM change awaits `settle` (the next frame).
+    settling: bool,
+    /// The window was placed and the rows are being moved into it (until `settle`).
+    placing: bool,
+    /// The scroll position last seen by `settle` or the scroll handler.
+    last_top: i32,
+    /// The feed's height when layout was last done anyway.
+    viewport: f64,
+    /// The feed was laid out once (before that, no overscan).
+    laid_out: bool,
+    /// The row that held the focus when the window was last placed.
+    focus_key: Option<String>,
+    /// A read mark is scheduled.
+    read_pending: bool,
+    /// Announcements waiting for the live region.
+    announcements: Vec<String>,
+}
+
+/// The feed's own elements, set as they are built.
+#[derive(Default)]
+struct FeedDom {
+    feed: Option<web_sys::HtmlElement>,
+    top: Option<web_sys::Element>,
+    bottom: Option<web_sys::Element>,
+    region: Option<web_sys::Element>,
 }
 
 fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
@@ -99,6 +134,30 @@ fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
     }
     let article = active.closest("article[data-key]").ok()??;
     article.get_attribute("data-key")
+}
+
+/// When the windowed list moves a focused row in the DOM (which takes its focus away),
+/// puts the focus back on it once it is in place, before the next key press: a keyboard
+/// user keeps their place. Only while the window is being changed (`state.placing`): a
+/// focus the reader moves away themselves is left alone.
+fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: StoredValue<FeedState>) {
+    if lost.related_target().is_some() || !state.try_with_value(|s| s.placing).unwrap_or(false) {
+        return;
+    }
+    let Some(key) = lost
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|row| row.get_attribute("data-key"))
+    else {
+        return;
+    };
+    let Ok(feed) = feed.clone().dyn_into::<web_sys::HtmlElement>() else {
+        return;
+    };
+    let again = Closure::once_into_js(move || refocus(&feed, &key));
+    if let Some(window) = web_sys::window() {
+        window.queue_microtask(again.unchecked_ref());
+    }
 }
 
 /// Puts the focus back on the row `key` when moving rows around in the DOM dropped it to
@@ -233,11 +292,7 @@ fn announce(region: &web_sys::Element, batch: &[String]) {
 
 /// A spacer standing in for the rows above (`above`) or below the window, as tall as they
 /// are; the element goes into `slot` for measuring.
-fn spacer(
-    span: Memo<Span>,
-    above: bool,
-    slot: StoredValue<Option<web_sys::Element>, LocalStorage>,
-) -> AnyView {
+fn spacer(span: Memo<Span>, above: bool, refs: StoredValue<FeedDom, LocalStorage>) -> AnyView {
     dom::host(
         "div",
         dom::filler(move |el| {
@@ -245,7 +300,10 @@ fn spacer(
                 .attr("class", "pc-feed__spacer")
                 .attr("aria-hidden", "true")
                 .0;
-            slot.set_value(Some(el.clone()));
+            refs.update_value(|d| {
+                let slot = if above { &mut d.top } else { &mut d.bottom };
+                *slot = Some(el.clone());
+            });
             let effect = RenderEffect::new(move |_| {
                 let height = span.with(|s| if above { s.above } else { s.below });
                 if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
@@ -255,6 +313,36 @@ fn spacer(
             StoredValue::new_local(effect);
         }),
     )
+}
+
+/// Queues `text` for the live region: the region is emptied at once and the queue is
+/// written a tick later, so every announcement is a fresh addition (the same text twice
+/// is still two announcements).
+fn queue_announcement(
+    state: StoredValue<FeedState>,
+    refs: StoredValue<FeedDom, LocalStorage>,
+    text: String,
+) {
+    let first = state
+        .try_update_value(|s| {
+            s.announcements.push(text);
+            s.announcements.len() == 1
+        })
+        .unwrap_or(false);
+    if !first {
+        return;
+    }
+    refs.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
+    set_timeout(
+        move || {
+            let Some(batch) = state.try_update_value(|s| std::mem::take(&mut s.announcements))
+            else {
+                return;
+            };
+            refs.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
+        },
+        std::time::Duration::from_millis(100),
+    );
 }
 
 /// A CSS length in whole pixels (integer formatting: float formatting would add
@@ -335,45 +423,45 @@ pub fn MessageList() -> impl IntoView {
     let loaded = move || timeline.with(|t| t.is_loaded());
     let loading_older = move || timeline.with(|t| t.is_loading_older());
 
-    let feed = StoredValue::new_local(None::<web_sys::HtmlElement>);
-    let top_spacer = StoredValue::new_local(None::<web_sys::Element>);
-    let bottom_spacer = StoredValue::new_local(None::<web_sys::Element>);
-    let read_pending = StoredValue::new(false);
+    // Bookkeeping and elements in one stored value each (every stored type costs wasm).
+    let state = StoredValue::new(FeedState {
+        viewport: DEFAULT_VIEWPORT,
+        ..FeedState::default()
+    });
+    let dom_refs = StoredValue::new_local(FeedDom::default());
     let unseen = RwSignal::new(0u32);
-    // Windowing (see `crate::window`): where the reader is, the heights measured so far,
-    // and a tick that asks for the window to be placed again.
-    let anchor = StoredValue::new(Anchor::Bottom);
-    // A DOM change awaits `settle` (the next frame), and the scroll position it last saw.
-    let settling = StoredValue::new(false);
-    let viewport = StoredValue::new(DEFAULT_VIEWPORT);
-    let laid_out = StoredValue::new(false);
-    // The row that held the focus when the window was last placed.
-    let focus_key = StoredValue::new(None::<String>);
-    let last_top = StoredValue::new(0i32);
-    let heights = StoredValue::new(Heights::default());
+    // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
-    let at_bottom = move || anchor.with_value(|a| *a == Anchor::Bottom);
+    let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
 
-    let feed_el = move || feed.try_get_value().flatten();
+    let feed_el = move || dom_refs.try_with_value(|d| d.feed.clone()).flatten();
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
-            // The height last seen when layout was done anyway (reading it here would force
-            // a layout in the middle of rendering).
-            let viewport = viewport.get_value();
-            // Before the first layout only the viewport's rows: the first paint needs no
-            // more, and the overscan follows in the next frame.
-            let margin = if laid_out.get_value() {
-                overscan(viewport)
-            } else {
-                0.0
-            };
             let pinned = feed_el().as_ref().and_then(focused_key);
-            focus_key.set_value(pinned.clone());
-            let anchor = anchor.get_value();
-            heights.with_value(|h| {
-                window::span(&r.items, h, &anchor, pinned.as_deref(), viewport, margin)
-            })
+            state
+                .try_update_value(|s| {
+                    s.focus_key.clone_from(&pinned);
+                    s.placing = true;
+                    // The height last seen when layout was done anyway (reading it here
+                    // would force a layout in the middle of rendering); before the first
+                    // layout only the viewport's rows: the overscan follows a frame later.
+                    let margin = if s.laid_out {
+                        overscan(s.viewport)
+                    } else {
+                        0.0
+                    };
+                    let (items, heights, anchor) = (&r.items, &s.heights, &s.anchor);
+                    window::span(
+                        items,
+                        heights,
+                        anchor,
+                        pinned.as_deref(),
+                        s.viewport,
+                        margin,
+                    )
+                })
+                .unwrap_or_default()
         })
     });
     let shown = Memo::new(move |_| {
@@ -387,17 +475,17 @@ pub fn MessageList() -> impl IntoView {
     });
 
     let mark_read = move || {
-        if read_pending.try_get_value().unwrap_or(true) {
+        let scheduled = state
+            .try_update_value(|s| std::mem::replace(&mut s.read_pending, true))
+            .unwrap_or(true);
+        if scheduled {
             return;
         }
-        read_pending.set_value(true);
         set_timeout(
             move || {
-                read_pending.set_value(false);
-                if let Some(el) = feed_el() {
-                    if page_visible() {
-                        actions.mark_read(&visible_keys(&el));
-                    }
+                state.try_update_value(|s| s.read_pending = false);
+                if let Some(el) = feed_el().filter(|_| page_visible()) {
+                    actions.mark_read(&visible_keys(&el));
                 }
             },
             std::time::Duration::from_millis(300),
@@ -408,13 +496,22 @@ pub fn MessageList() -> impl IntoView {
     // resized above it, or when the window moves).
     let settle = move || {
         let Some(el) = feed_el() else { return };
-        viewport.set_value(f64::from(el.client_height()).max(1.0));
-        laid_out.set_value(true);
-        if let Some(spacer) = bottom_spacer.get_value() {
-            let end = spacer.get_bounding_client_rect().top();
-            heights.update_value(|h| measure(&el, end, h));
-        }
-        match anchor.get_value() {
+        let end = dom_refs.with_value(|d| {
+            d.bottom
+                .as_ref()
+                .map(|b| b.get_bounding_client_rect().top())
+        });
+        let anchor = state
+            .try_update_value(|s| {
+                s.viewport = f64::from(el.client_height()).max(1.0);
+                s.laid_out = true;
+                if let Some(end) = end {
+                    measure(&el, end, &mut s.heights);
+                }
+                s.anchor.clone()
+            })
+            .unwrap_or(Anchor::Bottom);
+        match anchor {
             Anchor::Bottom => {
                 el.set_scroll_top(el.scroll_height());
                 unseen.try_set(0);
@@ -429,9 +526,15 @@ pub fn MessageList() -> impl IntoView {
                 }
             }
         }
-        last_top.set_value(el.scroll_top());
-        settling.set_value(false);
-        if let Some(key) = focus_key.get_value() {
+        let focus = state
+            .try_update_value(|s| {
+                s.last_top = el.scroll_top();
+                s.settling = false;
+                s.placing = false;
+                s.focus_key.clone()
+            })
+            .flatten();
+        if let Some(key) = focus {
             refocus(&el, &key);
         }
         // Read the settled position: near the top it loads the next older page, and a
@@ -439,17 +542,13 @@ pub fn MessageList() -> impl IntoView {
         rescan(&el);
     };
     let settle_next_frame = move || {
-        settling.set_value(true);
+        state.update_value(|s| s.settling = true);
         request_animation_frame(settle);
     };
-    // Scrolls to the bottom on the next frame. Unless `force`d (my own send, "Jump to
-    // latest"), it yields to a reader who scrolled away meanwhile: the scroll event runs
-    // before the frame's callbacks and has moved the anchor off the bottom by then.
-    let stick = move |force: bool| {
-        if force {
-            anchor.set_value(Anchor::Bottom);
-            replace.update(|n| *n += 1);
-        }
+    // To the bottom, for good (my own send, "Jump to latest", the first page).
+    let stick = move || {
+        state.update_value(|s| s.anchor = Anchor::Bottom);
+        replace.update(|n| *n += 1);
         settle_next_frame();
     };
 
@@ -457,90 +556,92 @@ pub fn MessageList() -> impl IntoView {
     let load_older = move || {
         let ready =
             timeline.with_untracked(|t| t.is_loaded() && t.has_more() && !t.is_loading_older());
-        if !ready {
-            return;
+        if ready {
+            spawn_local(async move {
+                actions.load_older().await;
+            });
         }
-        spawn_local(async move {
-            actions.load_older().await;
-        });
     };
 
-    // Opened at the bottom.
-    Effect::new(move |was: Option<bool>| {
-        let now = loaded();
-        if now && was != Some(true) {
-            stick(true);
+    // Any change to the rows or the window: the reader stays where they were, on the next
+    // frame (at the bottom: new rows, reactions and edits stay in view; a pending stick
+    // yields to a reader who scrolled away meanwhile, as the scroll event runs before the
+    // frame's callbacks). Opened, and after my own sends: to the bottom. New messages from
+    // others: counted when the reader is scrolled up, and announced.
+    Effect::new(move |prev: Option<(bool, u64, u64)>| {
+        timeline.track();
+        shown.track();
+        let now = (loaded(), actions.to_bottom.get(), actions.incoming.get());
+        let (was_loaded, sent, incoming) = prev.unwrap_or((false, now.1, now.2));
+        if (now.0 && !was_loaded) || now.1 != sent {
+            stick();
+        } else {
+            settle_next_frame();
+        }
+        if now.2 > incoming {
+            if !at_bottom() {
+                unseen.update(|u| *u += (now.2 - incoming) as u32);
+            }
+            queue_announcement(state, dom_refs, actions.announcement.get_untracked());
         }
         now
     });
-    // Any change to the rows or the window: the reader stays where they were (at the
-    // bottom: new rows, reactions and edits stay in view).
-    Effect::new(move |_| {
-        timeline.track();
-        shown.track();
-        settle_next_frame();
-    });
-    // My own sends always go to the bottom.
-    Effect::new(move |prev: Option<u64>| {
-        let n = actions.to_bottom.get();
-        if prev.is_some_and(|p| p != n) {
-            stick(true);
-        }
-        n
-    });
-    // New messages from others: counted when the reader is scrolled up.
-    Effect::new(move |prev: Option<u64>| {
-        let n = actions.incoming.get();
-        if let Some(p) = prev {
-            if n > p && !at_bottom() {
-                unseen.update(|u| *u += (n - p) as u32);
-            }
-        }
-        n
-    });
 
-    let on_scroll = move |_| {
+    let on_scroll = move || {
         let Some(el) = feed_el() else { return };
-        let delta = el.scroll_top() - last_top.get_value();
-        last_top.set_value(el.scroll_top());
-        if settling.get_value() {
-            // The DOM changed and is not put back yet: what is on screen is not where the
-            // reader is. Only the reader's own scroll counts, by how far it went.
-            if let Anchor::Row(key, offset) = anchor.get_value() {
-                anchor.set_value(Anchor::Row(key, offset - f64::from(delta)));
-                return;
-            }
-            if delta >= 0 {
-                return;
-            }
+        let top = el.scroll_top();
+        let moved_during_settle = state
+            .try_update_value(|s| {
+                let delta = top - s.last_top;
+                s.last_top = top;
+                if !s.settling {
+                    return false;
+                }
+                // The DOM changed and is not put back yet: what is on screen is not where
+                // the reader is. Only the reader's own scroll counts, by how far it went.
+                match &mut s.anchor {
+                    Anchor::Row(_, offset) => {
+                        *offset -= f64::from(delta);
+                        true
+                    }
+                    Anchor::Bottom => delta >= 0,
+                }
+            })
+            .unwrap_or(true);
+        if moved_during_settle {
+            return;
         }
-        let bottom = el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK;
-        if bottom {
-            anchor.set_value(Anchor::Bottom);
+        let height = f64::from(el.client_height());
+        let bottom = el.scroll_height() - top - el.client_height() < BOTTOM_SLACK;
+        let now = if bottom {
             unseen.set(0);
+            Some(Anchor::Bottom)
         } else {
             // The first rendered row in view; after a jump past the rendered rows, the row
             // the model puts at the viewport's top.
-            let height = f64::from(el.client_height());
-            viewport.set_value(height.max(1.0));
             let seen = first_in_view(&el)
                 .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
-            let jumped = || {
-                let spacer = top_spacer.get_value()?;
+            seen.or_else(|| {
+                let spacer = dom_refs.with_value(|d| d.top.clone())?;
                 let y =
                     el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
-                heights.with_value(|h| rows.with_untracked(|r| window::row_at(&r.items, h, y)))
-            };
-            if let Some(now) = seen.or_else(jumped) {
-                anchor.set_value(now);
+                state.with_value(|s| {
+                    rows.with_untracked(|r| window::row_at(&r.items, &s.heights, y))
+                })
+            })
+        };
+        state.update_value(|s| {
+            s.viewport = height.max(1.0);
+            if let Some(now) = now {
+                s.anchor = now;
             }
-        }
+        });
         let total = rows.with_untracked(|r| r.items.len());
         if window_short(&el, span, total) {
             replace.update(|n| *n += 1);
         }
-        if el.scroll_top() < TOP_TRIGGER {
+        if top < TOP_TRIGGER {
             load_older();
         }
         mark_read();
@@ -561,35 +662,27 @@ pub fn MessageList() -> impl IntoView {
         }
     };
 
-    // The live region: one new node per message from someone else (so the same text twice
-    // is still two announcements), emptied first and filled on the next tick so the
-    // change is a fresh addition; nothing for my own sends, edits or older pages.
-    let region = StoredValue::new_local(None::<web_sys::Element>);
-    let pending = StoredValue::new(Vec::<String>::new());
-    Effect::new(move |prev: Option<u64>| {
-        let n = actions.incoming.get();
-        if prev.is_some_and(|p| n > p) {
-            let first = pending.with_value(Vec::is_empty);
-            pending.update_value(|p| p.push(actions.announcement.get_untracked()));
-            if first {
-                region.with_value(|r| r.as_ref().map(|r| r.set_text_content(None)));
-                set_timeout(
-                    move || {
-                        let Some(batch) = pending.try_update_value(std::mem::take) else {
-                            return;
-                        };
-                        region.with_value(|r| r.as_ref().map(|r| announce(r, &batch)));
-                    },
-                    std::time::Duration::from_millis(100),
-                );
-            }
-        }
-        n
-    });
+    let live_region = dom::host(
+        "div",
+        dom::filler(move |el| {
+            let el = B(el)
+                .attr("class", "pc-visually-hidden")
+                .attr("aria-live", "polite")
+                .attr("aria-atomic", "false");
+            dom_refs.update_value(|d| d.region = Some(el.0));
+        }),
+    );
     let feed_events = dom::filler(move |el| {
         dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
             Some(key) => move_through_feed(key),
-            None => on_scroll(()),
+            None => on_scroll(),
+        });
+        // Its own listener: moving the focus in the keydown handler fires focusout.
+        let feed = el.clone();
+        dom::listen(&el, &["focusout"], move |ev| {
+            if let Some(lost) = ev.dyn_ref() {
+                keep_focus(&feed, lost, state);
+            }
         });
         let busy = el.clone();
         let effect = RenderEffect::new(move |_| {
@@ -601,18 +694,8 @@ pub fn MessageList() -> impl IntoView {
             let _ = busy.set_attribute("aria-busy", value);
         });
         StoredValue::new_local(effect);
-        feed.set_value(el.dyn_into().ok());
+        dom_refs.update_value(|d| d.feed = el.dyn_into().ok());
     });
-    let live_region = dom::host(
-        "div",
-        dom::filler(move |el| {
-            let el = B(el)
-                .attr("class", "pc-visually-hidden")
-                .attr("aria-live", "polite")
-                .attr("aria-atomic", "false");
-            region.set_value(Some(el.0));
-        }),
-    );
 
     view! {
         <div class="pc-feed-wrap">
@@ -635,13 +718,13 @@ pub fn MessageList() -> impl IntoView {
                         None
                     }
                 }}
-                {spacer(span, true, top_spacer)}
+                {spacer(span, true, dom_refs)}
                 <For each=move || shown.get() key=String::clone children=render/>
-                {spacer(span, false, bottom_spacer)}
+                {spacer(span, false, dom_refs)}
             </div>
             {move || {
                 let n = unseen.get();
-                (n > 0).then(|| jump_button(n, move || stick(true)))
+                (n > 0).then(|| jump_button(n, stick))
             }}
             {live_region}
         </div>

@@ -335,7 +335,7 @@ test('Page Up / Page Down move the focus through the (windowed) feed one article
       const moved = await waitUntil(async () => { now = await focused(); return now && now.id !== before.id; }, { timeout: 1500 })
         .then(() => true, () => false);
       if (moved) break;
-      assert.equal(before.above, null, `Page Up ${i}: the focus stays although an article is above`);
+      assert.equal(before.above, null, `Page Up ${i}: the focus stays although an article is above (${JSON.stringify({ before, now })})`);
       assert.ok(attempt < 6, `Page Up ${i}: no older article arrived above the first one`);
     }
     assert.equal(now.below, before.id, `Page Up ${i}: the focus moved to the article right above`);
