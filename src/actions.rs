@@ -274,7 +274,10 @@ impl ChatActions {
     async fn fetch_newer(&self) -> bool {
         let conv = self.conversation_id.get_value();
         for _ in 0..10 {
-            let Some(newest) = self.timeline.with_untracked(|t| t.newest_id()) else {
+            let Some((newest, mark)) = self
+                .timeline
+                .with_untracked(|t| t.newest_id().map(|id| (id, t.page_mark())))
+            else {
                 return true;
             };
             let page = match self
@@ -288,7 +291,7 @@ impl ChatActions {
             let more = page.has_more;
             let changes = self
                 .timeline
-                .try_update(|t| t.newer_loaded(page))
+                .try_update(|t| t.newer_loaded(page, mark))
                 .unwrap_or_default();
             for change in changes {
                 self.announce(change);
@@ -303,6 +306,7 @@ impl ChatActions {
     /// The newest page again, reconciled with what is loaded.
     async fn fetch_newest_again(&self) {
         let conv = self.conversation_id.get_value();
+        let mark = self.timeline.with_untracked(Timeline::page_mark);
         if let Ok(page) = self
             .client()
             .messages(&conv, &Cursor::Newest, FIRST_PAGE)
@@ -310,7 +314,7 @@ impl ChatActions {
         {
             let changes = self
                 .timeline
-                .try_update(|t| t.reconcile_newest(page))
+                .try_update(|t| t.reconcile_newest(page, mark))
                 .unwrap_or_default();
             for change in changes {
                 self.announce(change);

@@ -137,6 +137,10 @@ pub struct Timeline {
     loading_older: bool,
     seq: u64,
     rev: u64,
+    /// Live events applied so far, and per message id the count when an event last
+    /// created, changed or deleted it: a page requested before that is older news.
+    events: u64,
+    live_touched: HashMap<String, u64>,
 }
 
 impl Timeline {
@@ -375,12 +379,27 @@ impl Timeline {
 
     /// Appends a page of newer messages (the answer to `ending_before`, newest first).
     /// Returns what changed, the last new message from someone else first.
-    pub fn newer_loaded(&mut self, page: Page<Message>) -> Vec<Change> {
-        page.data
+    /// `mark` is [`Timeline::page_mark`] taken when the page was requested: what a live
+    /// event changed since is newer than the page and kept.
+    pub fn newer_loaded(&mut self, page: Page<Message>, mark: u64) -> Vec<Change> {
+        let fresh: Vec<Message> = page
+            .data
             .into_iter()
             .rev()
-            .map(|m| self.apply_created(m))
-            .collect()
+            .filter(|m| !self.changed_live_since(&m.id, mark))
+            .collect();
+        fresh.into_iter().map(|m| self.apply_created(m)).collect()
+    }
+
+    /// Marks the moment a page is requested (see [`Timeline::reconcile_newest`]): live
+    /// events applied after it are newer than anything in that page, even within the same
+    /// second (timestamps have whole seconds).
+    pub fn page_mark(&self) -> u64 {
+        self.events
+    }
+
+    fn changed_live_since(&self, id: &str, mark: u64) -> bool {
+        self.live_touched.get(id).is_some_and(|&at| at > mark)
     }
 
     // ----- server copies -----
@@ -422,11 +441,20 @@ impl Timeline {
     /// Reconciles with a fresh copy of the newest page (newest first), after events may
     /// have been missed (the live connection opened late or reconnected): new messages
     /// are added, changed ones refreshed, and loaded messages that lie between the page's
-    /// messages but are missing from it were deleted. Returns what changed.
-    pub fn reconcile_newest(&mut self, page: Page<Message>) -> Vec<Change> {
+    /// messages but are missing from it were deleted. Messages a live event created,
+    /// changed or deleted after `mark` ([`Timeline::page_mark`] when the page was
+    /// requested) keep the event's version. Returns what changed.
+    pub fn reconcile_newest(&mut self, mut page: Page<Message>, mark: u64) -> Vec<Change> {
         if !self.loaded {
             return Vec::new();
         }
+        let newer: HashSet<String> = page
+            .data
+            .iter()
+            .map(|m| m.id.clone())
+            .filter(|id| self.changed_live_since(id, mark))
+            .collect();
+        page.data.retain(|m| !newer.contains(&m.id));
         let ids: HashSet<String> = page.data.iter().map(|m| m.id.clone()).collect();
         let newest_at = page.data.first().map(|m| m.created_at);
         let mut changes: Vec<Change> = page
@@ -447,6 +475,8 @@ impl Timeline {
                 .filter(|e| {
                     e.is_server()
                         && !ids.contains(&e.message.id)
+                        && !newer.contains(&e.message.id)
+                        && !self.changed_live_since(&e.message.id, mark)
                         && e.message.created_at < newest_at
                 })
                 .map(|e| e.message.id.clone())
@@ -460,6 +490,9 @@ impl Timeline {
 
     /// Applies a live event (or a polled message).
     pub fn apply_event(&mut self, event: Event) -> Change {
+        self.events += 1;
+        self.live_touched
+            .insert(event.payload.id.clone(), self.events);
         match event.kind {
             EventType::MessageCreated => self.apply_created(event.payload),
             EventType::MessageUpdated => self.apply_updated(event.payload),

@@ -492,10 +492,13 @@ fn live_delete_and_events_dispatch() {
 #[test]
 fn newer_page_catches_up_without_duplicates() {
     let mut t = loaded(2, false);
-    let changes = t.newer_loaded(page(
-        vec![msg("m1", frank(), "t1", 10), msg("n1", frank(), "new", 30)],
-        false,
-    ));
+    let changes = t.newer_loaded(
+        page(
+            vec![msg("m1", frank(), "t1", 10), msg("n1", frank(), "new", 30)],
+            false,
+        ),
+        0,
+    );
     assert_eq!(ids(&t), ["m0", "m1", "n1"]);
     assert_eq!(
         changes
@@ -594,7 +597,7 @@ fn late_page_lands_in_creation_order() {
     // older one.
     let mut t = loaded(2, false);
     t.apply_created(msg("late", frank(), "live", 30));
-    t.newer_loaded(page(vec![msg("gap", frank(), "missed", 20)], false));
+    t.newer_loaded(page(vec![msg("gap", frank(), "missed", 20)], false), 0);
     assert_eq!(ids(&t), ["m0", "m1", "gap", "late"]);
 }
 
@@ -612,7 +615,7 @@ fn reconcile_adds_refreshes_and_removes_without_duplicates() {
         ],
         true,
     );
-    let changes = t.reconcile_newest(fresh.clone());
+    let changes = t.reconcile_newest(fresh.clone(), 0);
     assert_eq!(ids(&t), ["m0", "m1", "m3", "n1", "cid1"]);
     assert_eq!(text(&t, "m1"), "edited");
     assert!(changes.contains(&Change::NewFromOther {
@@ -621,7 +624,7 @@ fn reconcile_adds_refreshes_and_removes_without_duplicates() {
     }));
     assert!(changes.contains(&Change::Changed));
     // The same page again changes nothing.
-    let again = t.reconcile_newest(fresh);
+    let again = t.reconcile_newest(fresh, 0);
     assert!(again.iter().all(|c| *c == Change::None));
     assert_eq!(ids(&t), ["m0", "m1", "m3", "n1", "cid1"]);
 }
@@ -632,18 +635,21 @@ fn reconcile_keeps_messages_newer_than_the_page() {
     // second as the page's newest.
     let mut t = loaded(2, false);
     t.apply_created(msg("live", frank(), "live", 20));
-    t.reconcile_newest(page(
-        vec![
-            msg("m0", frank(), "t0", 0),
-            msg("m1", frank(), "t1", 10),
-            msg("n1", frank(), "n", 20),
-        ],
-        false,
-    ));
+    t.reconcile_newest(
+        page(
+            vec![
+                msg("m0", frank(), "t0", 0),
+                msg("m1", frank(), "t1", 10),
+                msg("n1", frank(), "n", 20),
+            ],
+            false,
+        ),
+        0,
+    );
     assert_eq!(ids(&t), ["m0", "m1", "live", "n1"]);
     // Older messages than the page are not touched either.
     let mut t = loaded(3, true);
-    t.reconcile_newest(page(vec![msg("m2", frank(), "t2", 20)], true));
+    t.reconcile_newest(page(vec![msg("m2", frank(), "t2", 20)], true), 0);
     assert_eq!(ids(&t), ["m0", "m1", "m2"]);
 }
 
@@ -651,7 +657,97 @@ fn reconcile_keeps_messages_newer_than_the_page() {
 fn reconcile_before_the_first_page_does_nothing() {
     let mut t = Timeline::new(kevin());
     assert!(t
-        .reconcile_newest(page(vec![msg("m0", frank(), "t0", 0)], false))
+        .reconcile_newest(page(vec![msg("m0", frank(), "t0", 0)], false), 0)
         .is_empty());
     assert!(t.keys().is_empty());
+}
+
+fn live(kind: EventType, m: Message) -> Event {
+    Event {
+        id: format!("ev-{}", m.id),
+        kind,
+        payload: m,
+    }
+}
+
+#[test]
+fn a_live_edit_within_the_same_second_survives_a_page_requested_before_it() {
+    // m1 created at 10 and edited at 10 (timestamps have whole seconds): the resync page
+    // was requested before the edit event and answers after it, with the old text.
+    let mut t = loaded(2, false);
+    let mark = t.page_mark();
+    t.apply_event(live(
+        EventType::MessageUpdated,
+        updated(msg("m1", frank(), "", 10), "edited", 10),
+    ));
+    let stale = page(
+        vec![msg("m0", frank(), "t0", 0), msg("m1", frank(), "t1", 10)],
+        false,
+    );
+    t.reconcile_newest(stale.clone(), mark);
+    assert_eq!(text(&t, "m1"), "edited");
+    t.newer_loaded(stale, mark);
+    assert_eq!(text(&t, "m1"), "edited");
+}
+
+#[test]
+fn a_live_delete_is_not_undone_by_a_page_requested_before_it() {
+    let mut t = loaded(3, false);
+    let mark = t.page_mark();
+    t.apply_event(live(
+        EventType::MessageDeleted,
+        msg("m1", frank(), "t1", 10),
+    ));
+    let stale = page(
+        vec![
+            msg("m0", frank(), "t0", 0),
+            msg("m1", frank(), "t1", 10),
+            msg("m2", frank(), "t2", 20),
+        ],
+        false,
+    );
+    t.reconcile_newest(stale.clone(), mark);
+    assert_eq!(ids(&t), ["m0", "m2"]);
+    t.newer_loaded(stale, mark);
+    assert_eq!(ids(&t), ["m0", "m2"]);
+}
+
+#[test]
+fn a_live_message_newer_than_the_page_is_not_taken_for_deleted() {
+    let mut t = loaded(2, false);
+    let mark = t.page_mark();
+    // Created live at the same second as m1, after the page was requested.
+    t.apply_event(live(
+        EventType::MessageCreated,
+        msg("n1", frank(), "new", 10),
+    ));
+    t.reconcile_newest(
+        page(
+            vec![msg("m0", frank(), "t0", 0), msg("m1", frank(), "t1", 10)],
+            false,
+        ),
+        mark,
+    );
+    assert!(ids(&t).contains(&"n1".to_string()));
+}
+
+#[test]
+fn a_page_requested_after_the_event_applies_as_usual() {
+    let mut t = loaded(2, false);
+    t.apply_event(live(
+        EventType::MessageUpdated,
+        updated(msg("m1", frank(), "", 10), "edited", 10),
+    ));
+    let mark = t.page_mark();
+    t.reconcile_newest(
+        page(
+            vec![
+                msg("m0", frank(), "t0", 0),
+                updated(msg("m1", frank(), "", 10), "again", 11),
+            ],
+            false,
+        ),
+        mark,
+    );
+    assert_eq!(text(&t, "m1"), "again");
 }
