@@ -39,13 +39,39 @@ pub fn filler(f: impl Fn(Element) + 'static) -> Filler {
 }
 
 /// Calls `f` for each of the `events` on `el`, for as long as the current reactive owner
-/// lives.
-pub fn listen(el: &Element, events: &[&str], f: impl FnMut(web_sys::Event) + 'static) {
+/// lives; the listener is removed when it goes, so an event the element still gets while
+/// it is being taken down (a blur, a dispatched scroll) finds no dropped closure.
+pub fn listen(
+    el: &Element,
+    events: &'static [&'static str],
+    f: impl FnMut(web_sys::Event) + 'static,
+) {
     let listener = Closure::<dyn FnMut(web_sys::Event)>::new(f);
     for kind in events {
         let _ = el.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
     }
-    StoredValue::new_local(listener);
+    StoredValue::new_local(Listening {
+        el: el.clone(),
+        events,
+        listener,
+    });
+}
+
+/// A listener that removes itself from its element when dropped.
+struct Listening {
+    el: Element,
+    events: &'static [&'static str],
+    listener: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        for kind in self.events {
+            let _ = self
+                .el
+                .remove_event_listener_with_callback(kind, self.listener.as_ref().unchecked_ref());
+        }
+    }
 }
 
 /// The page's document.
