@@ -137,10 +137,11 @@ pub struct Timeline {
     loading_older: bool,
     seq: u64,
     rev: u64,
-    /// Live events applied so far, and per message id the count when an event last
-    /// created, changed or deleted it: a page requested before that is older news.
-    events: u64,
-    live_touched: HashMap<String, u64>,
+    /// Server news learned outside pages (live events, answers to our own requests) so
+    /// far, and per message id the count when such news last created, changed or deleted
+    /// it: a page requested before that is older than what is shown.
+    news: u64,
+    news_at: HashMap<String, u64>,
 }
 
 impl Timeline {
@@ -392,14 +393,20 @@ impl Timeline {
     }
 
     /// Marks the moment a page is requested (see [`Timeline::reconcile_newest`]): live
-    /// events applied after it are newer than anything in that page, even within the same
-    /// second (timestamps have whole seconds).
+    /// events and answers applied after it are newer than anything in that page, even
+    /// within the same second (timestamps have whole seconds).
     pub fn page_mark(&self) -> u64 {
-        self.events
+        self.news
     }
 
     fn changed_live_since(&self, id: &str, mark: u64) -> bool {
-        self.live_touched.get(id).is_some_and(|&at| at > mark)
+        self.news_at.get(id).is_some_and(|&at| at > mark)
+    }
+
+    /// Records news about message `id` (see [`Timeline::page_mark`]).
+    fn note_news(&mut self, id: &str) {
+        self.news += 1;
+        self.news_at.insert(id.to_owned(), self.news);
     }
 
     // ----- server copies -----
@@ -441,9 +448,9 @@ impl Timeline {
     /// Reconciles with a fresh copy of the newest page (newest first), after events may
     /// have been missed (the live connection opened late or reconnected): new messages
     /// are added, changed ones refreshed, and loaded messages that lie between the page's
-    /// messages but are missing from it were deleted. Messages a live event created,
-    /// changed or deleted after `mark` ([`Timeline::page_mark`] when the page was
-    /// requested) keep the event's version. Returns what changed.
+    /// messages but are missing from it were deleted. Messages that live events or our own
+    /// requests' answers created, changed or deleted after `mark` ([`Timeline::page_mark`]
+    /// when the page was requested) keep that newer version. Returns what changed.
     pub fn reconcile_newest(&mut self, mut page: Page<Message>, mark: u64) -> Vec<Change> {
         if !self.loaded {
             return Vec::new();
@@ -456,7 +463,6 @@ impl Timeline {
             .collect();
         page.data.retain(|m| !newer.contains(&m.id));
         let ids: HashSet<String> = page.data.iter().map(|m| m.id.clone()).collect();
-        let newest_at = page.data.first().map(|m| m.created_at);
         let mut changes: Vec<Change> = page
             .data
             .into_iter()
@@ -466,18 +472,14 @@ impl Timeline {
         let inside: Vec<usize> = (0..self.entries.len())
             .filter(|&i| self.entries[i].is_server() && ids.contains(&self.entries[i].message.id))
             .collect();
-        if let (Some(&lo), Some(&hi), Some(newest_at)) = (inside.first(), inside.last(), newest_at)
-        {
-            // Strictly older than the page's newest: a message created in the same second
-            // may have arrived live after the page was read.
+        if let (Some(&lo), Some(&hi)) = (inside.first(), inside.last()) {
+            // Missing from the page and not news since it was requested: deleted.
             let gone: Vec<String> = self.entries[lo..hi]
                 .iter()
                 .filter(|e| {
                     e.is_server()
                         && !ids.contains(&e.message.id)
-                        && !newer.contains(&e.message.id)
                         && !self.changed_live_since(&e.message.id, mark)
-                        && e.message.created_at < newest_at
                 })
                 .map(|e| e.message.id.clone())
                 .collect();
@@ -490,9 +492,8 @@ impl Timeline {
 
     /// Applies a live event (or a polled message).
     pub fn apply_event(&mut self, event: Event) -> Change {
-        self.events += 1;
-        self.live_touched
-            .insert(event.payload.id.clone(), self.events);
+        let id = event.payload.id.clone();
+        self.note_news(&id);
         match event.kind {
             EventType::MessageCreated => self.apply_created(event.payload),
             EventType::MessageUpdated => self.apply_updated(event.payload),
@@ -639,6 +640,7 @@ impl Timeline {
 
     /// The POST answered: the row takes the server's copy and id, keeping its key.
     pub fn send_confirmed(&mut self, client_id: &str, message: Message, etag: Option<String>) {
+        self.note_news(&message.id);
         self.held_echoes.retain(|m| m.id != message.id);
         let Some(i) = self.index_of_key(client_id) else {
             return;
@@ -747,6 +749,7 @@ impl Timeline {
         etag: Option<String>,
     ) -> Option<EditTicket> {
         let i = self.take_in_flight(key, seq)?;
+        self.note_news(&message.id);
         self.replace_server(i, message, etag);
         let next = self.promote_queued(i);
         self.bump(i);
@@ -767,6 +770,7 @@ impl Timeline {
 
     /// The server's current copy, fetched after a conflict, replaces ours.
     pub fn refresh(&mut self, message: Message, etag: Option<String>) {
+        self.note_news(&message.id);
         if let Some(i) = self.index_of_id(&message.id) {
             let entry = &mut self.entries[i];
             entry.message = message;
@@ -809,6 +813,7 @@ impl Timeline {
     pub fn delete_confirmed(&mut self, key: &str) {
         if let Some(i) = self.index_of_key(key) {
             let entry = self.entries.remove(i);
+            self.note_news(&entry.message.id);
             self.keys.remove(&entry.message.id);
             self.rev += 1;
         }
@@ -850,6 +855,7 @@ impl Timeline {
 
     /// The reaction change `seq` was answered with the server's copy.
     pub fn react_confirmed(&mut self, key: &str, seq: u64, message: Message) {
+        self.note_news(&message.id);
         if let Some(i) = self.index_of_key(key) {
             self.entries[i].toggles.retain(|t| t.seq != seq);
             self.replace_server(i, message, None);

@@ -634,7 +634,11 @@ fn reconcile_keeps_messages_newer_than_the_page() {
     // m0 at 0, m1 at 10; "live" arrived while the page was on its way, in the same
     // second as the page's newest.
     let mut t = loaded(2, false);
-    t.apply_created(msg("live", frank(), "live", 20));
+    let mark = t.page_mark();
+    t.apply_event(live(
+        EventType::MessageCreated,
+        msg("live", frank(), "live", 20),
+    ));
     t.reconcile_newest(
         page(
             vec![
@@ -644,7 +648,7 @@ fn reconcile_keeps_messages_newer_than_the_page() {
             ],
             false,
         ),
-        0,
+        mark,
     );
     assert_eq!(ids(&t), ["m0", "m1", "live", "n1"]);
     // Older messages than the page are not touched either.
@@ -750,4 +754,53 @@ fn a_page_requested_after_the_event_applies_as_usual() {
         mark,
     );
     assert_eq!(text(&t, "m1"), "again");
+}
+
+#[test]
+fn a_delete_in_the_same_second_as_the_newest_message_is_seen_by_the_next_page() {
+    // Polling: "gone" and "n1" were created in the same second; "gone" is then deleted and
+    // the next newest page no longer has it.
+    let mut t = loaded(2, false);
+    t.newer_loaded(
+        page(
+            vec![msg("gone", frank(), "x", 20), msg("n1", frank(), "n", 20)],
+            false,
+        ),
+        t.page_mark(),
+    );
+    assert_eq!(ids(&t), ["m0", "m1", "gone", "n1"]);
+    let mark = t.page_mark();
+    t.reconcile_newest(
+        page(
+            vec![
+                msg("m0", frank(), "t0", 0),
+                msg("m1", frank(), "t1", 10),
+                msg("n1", frank(), "n", 20),
+            ],
+            false,
+        ),
+        mark,
+    );
+    assert_eq!(ids(&t), ["m0", "m1", "n1"]);
+}
+
+#[test]
+fn my_send_confirmed_after_the_page_was_requested_is_not_taken_for_deleted() {
+    let mut t = loaded(2, false);
+    let mark = t.page_mark();
+    let ticket = send(&mut t, "cid1", "mine");
+    t.send_confirmed(&ticket.client_id, msg("s1", kevin(), "mine", 15), None);
+    // The page was read before the send was stored, and has a newer message too.
+    t.reconcile_newest(
+        page(
+            vec![
+                msg("m0", frank(), "t0", 0),
+                msg("m1", frank(), "t1", 10),
+                msg("n2", frank(), "n", 30),
+            ],
+            false,
+        ),
+        mark,
+    );
+    assert!(t.row("cid1").is_some(), "the confirmed send stays");
 }
