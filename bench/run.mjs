@@ -63,7 +63,7 @@ const OUT_DIR = path.join(REPO, 'bench-results');
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log('usage: node bench/run.mjs [--quick] [--no-server-bench] [--waive FIGURE_ID,…]');
+  console.log('usage: node bench/run.mjs [--quick] [--no-server-bench] [--waive FIGURE_ID,…] [--ceiling FIGURE_ID=MAX]…');
   process.exit(0);
 }
 const QUICK = argv.includes('--quick');
@@ -73,6 +73,10 @@ const SKIP_SERVER_BENCH = argv.includes('--no-server-bench');
 // waives the transfer size, which scripts/size.sh holds under its regression ceiling).
 const waiveAt = argv.indexOf('--waive');
 const WAIVED = waiveAt >= 0 ? (argv[waiveAt + 1] || '').split(',').filter(Boolean) : [];
+// A waived figure can still have a regression ceiling: `--ceiling first_message_ms=450`
+// fails the run when its median goes above 450 (so it cannot get worse unnoticed).
+const CEILINGS = Object.fromEntries(argv.flatMap((a, i) => (a === '--ceiling' ? [argv[i + 1] || ''] : []))
+  .map((c) => c.split('=')).filter(([k, v]) => k && Number.isFinite(Number(v))).map(([k, v]) => [k, Number(v)]));
 const CFG = QUICK
   ? { mode: 'quick', loadRuns: 5, optimisticRuns: 5, olderRuns: 3, scrollRuns: 1, scrollMessages: 2000, scrollTimeoutMs: 120_000 }
   : { mode: 'full', loadRuns: 7, optimisticRuns: 15, olderRuns: 7, scrollRuns: 3, scrollMessages: 10_000, scrollTimeoutMs: 240_000 };
@@ -747,9 +751,11 @@ async function main() {
   const pageErrors = [...opt.errors, ...older.errors, ...scroll.flatMap((r) => r.errors)];
   if (pageErrors.length) notes.push(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
   const overBudget = rows.filter((r) => r.ok === false);
-  const broken = overBudget.filter((r) => !WAIVED.includes(r.id));
+  const overCeiling = (r) => CEILINGS[r.id] !== undefined && r.median > CEILINGS[r.id];
+  const broken = overBudget.filter((r) => !WAIVED.includes(r.id) || overCeiling(r));
   for (const r of overBudget.filter((x) => WAIVED.includes(x.id))) {
-    notes.push(`WAIVED (--waive): ${r.label} = ${fmt(r.median, r.unit)} is over its budget (${r.budget}); this run does not fail on it`);
+    const ceiling = CEILINGS[r.id] !== undefined ? `, ceiling ${fmt(CEILINGS[r.id], r.unit)}${overCeiling(r) ? ' BROKEN' : ' held'}` : '';
+    notes.push(`WAIVED (--waive): ${r.label} = ${fmt(r.median, r.unit)} is over its budget (${r.budget})${ceiling}`);
   }
   for (const note of notes) console.log(`note: ${note}`);
 
