@@ -48,6 +48,13 @@ fn page(mut data: Vec<Message>, has_more: bool) -> Page<Message> {
     Page { has_more, data }
 }
 
+/// A complete newest page: m0 and m1 (what `loaded(2, _)` holds), then `newer`.
+fn after_m0_m1(newer: Vec<Message>) -> Page<Message> {
+    let mut data = vec![msg("m0", frank(), "t0", 0), msg("m1", frank(), "t1", 10)];
+    data.extend(newer);
+    page(data, false)
+}
+
 fn ids(t: &Timeline) -> Vec<String> {
     t.keys()
         .iter()
@@ -639,17 +646,7 @@ fn reconcile_keeps_messages_newer_than_the_page() {
         EventType::MessageCreated,
         msg("live", frank(), "live", 20),
     ));
-    t.reconcile_newest(
-        page(
-            vec![
-                msg("m0", frank(), "t0", 0),
-                msg("m1", frank(), "t1", 10),
-                msg("n1", frank(), "n", 20),
-            ],
-            false,
-        ),
-        mark,
-    );
+    t.reconcile_newest(after_m0_m1(vec![msg("n1", frank(), "n", 20)]), mark);
     assert_eq!(ids(&t), ["m0", "m1", "live", "n1"]);
     // Older messages than the page are not touched either.
     let mut t = loaded(3, true);
@@ -702,14 +699,7 @@ fn a_live_delete_is_not_undone_by_a_page_requested_before_it() {
         EventType::MessageDeleted,
         msg("m1", frank(), "t1", 10),
     ));
-    let stale = page(
-        vec![
-            msg("m0", frank(), "t0", 0),
-            msg("m1", frank(), "t1", 10),
-            msg("m2", frank(), "t2", 20),
-        ],
-        false,
-    );
+    let stale = after_m0_m1(vec![msg("m2", frank(), "t2", 20)]);
     t.reconcile_newest(stale.clone(), mark);
     assert_eq!(ids(&t), ["m0", "m2"]);
     t.newer_loaded(stale, mark);
@@ -770,17 +760,7 @@ fn a_delete_in_the_same_second_as_the_newest_message_is_seen_by_the_next_page() 
     );
     assert_eq!(ids(&t), ["m0", "m1", "gone", "n1"]);
     let mark = t.page_mark();
-    t.reconcile_newest(
-        page(
-            vec![
-                msg("m0", frank(), "t0", 0),
-                msg("m1", frank(), "t1", 10),
-                msg("n1", frank(), "n", 20),
-            ],
-            false,
-        ),
-        mark,
-    );
+    t.reconcile_newest(after_m0_m1(vec![msg("n1", frank(), "n", 20)]), mark);
     assert_eq!(ids(&t), ["m0", "m1", "n1"]);
 }
 
@@ -791,16 +771,6 @@ fn my_send_confirmed_after_the_page_was_requested_is_not_taken_for_deleted() {
     let ticket = send(&mut t, "cid1", "mine");
     t.send_confirmed(&ticket.client_id, msg("s1", kevin(), "mine", 15), None);
     // The page was read before the send was stored, and has a newer message too.
-    t.reconcile_newest(
-        page(
-            vec![
-                msg("m0", frank(), "t0", 0),
-                msg("m1", frank(), "t1", 10),
-                msg("n2", frank(), "n", 30),
-            ],
-            false,
-        ),
-        mark,
-    );
+    t.reconcile_newest(after_m0_m1(vec![msg("n2", frank(), "n", 30)]), mark);
     assert!(t.row("cid1").is_some(), "the confirmed send stays");
 }
