@@ -42,10 +42,14 @@ ensure_wasm_bindgen() {
   fi
 }
 
-# wasm-opt from the npm package binaryen (132). Debian's binaryen 108 breaks the wasm.
-ensure_wasm_opt() {
-  if [ "$("$BINARYEN_BIN/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ]; then
-    say "Installing wasm-opt (npm binaryen 132)"
+# The build's npm tools (tools/package.json): wasm-opt from binaryen 132 (Debian's binaryen
+# 108 breaks the wasm) and terser for tools/finish-build.mjs.
+ensure_node_tools() {
+  local terser_version
+  terser_version="$(node -p "require('$REPO_ROOT/tools/node_modules/terser/package.json').version" 2>/dev/null || true)"
+  if [ "$("$BINARYEN_BIN/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "132" ] \
+    || [ "$terser_version" != "5.51.2" ]; then
+    say "Installing the build's npm tools (binaryen 132, terser 5.51.2)"
     (cd "$REPO_ROOT/tools" && npm ci --no-audit --no-fund)
   fi
 }
@@ -63,7 +67,7 @@ ensure_build_tools() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
-  ensure_wasm_opt
+  ensure_node_tools
 }
 
 # Release build of the app into dist/ with the pinned local tools and no downloads.
