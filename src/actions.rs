@@ -10,6 +10,7 @@ use crate::{storage, time};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol_api::{Attachment, Event, ReactionChanges, SendMessage, UpdateMessage};
+use std::future::Future;
 
 /// How many messages the first page holds.
 pub const FIRST_PAGE: u32 = 30;
@@ -153,13 +154,20 @@ impl ChatActions {
             generation = s.load_generation;
         });
         let this = *self;
+        // The first attempt's requests go out now, while the view around them is built.
+        let mut first = Some(this.load_first());
+        time::prepare();
         spawn_local(async move {
             for attempt in 0.. {
                 let current = this.state.try_with_value(|s| s.load_generation) == Some(generation);
                 if !current || this.timeline.with_untracked(Timeline::is_loaded) {
                     return;
                 }
-                match this.load_first().await {
+                let attempt_result = match first.take() {
+                    Some(sent) => sent.await,
+                    None => this.load_first().await,
+                };
+                match attempt_result {
                     Ok(()) => {
                         this.load_error.set(None);
                         // What is still unsent goes out now that the API answers.
@@ -182,23 +190,27 @@ impl ChatActions {
         });
     }
 
-    /// One attempt at the caller and the newest page, together.
-    async fn load_first(&self) -> Result<(), ApiError> {
+    /// One attempt at the caller and the newest page, together: both requests go out
+    /// when this is called, the answers apply when it is awaited.
+    fn load_first(&self) -> impl Future<Output = Result<(), ApiError>> {
         let client = self.client();
         let conv = self.conversation_id.get_value();
-        let (me, page) = futures::future::join(
+        let answers = futures::future::join(
             client.me(),
             client.messages(&conv, &Cursor::Newest, FIRST_PAGE),
-        )
-        .await;
-        let me = me?;
-        let page = page?;
-        self.me.set_value(me.username.clone());
-        self.timeline.update(|t| {
-            t.set_me(as_contact(&me));
-            t.load_newest(page);
-        });
-        Ok(())
+        );
+        let this = *self;
+        async move {
+            let (me, page) = answers.await;
+            let me = me?;
+            let page = page?;
+            this.me.set_value(me.username.clone());
+            this.timeline.update(|t| {
+                t.set_me(as_contact(&me));
+                t.load_newest(page);
+            });
+            Ok(())
+        }
     }
 
     /// Loads the next older page unless one is loading or the beginning is reached.

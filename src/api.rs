@@ -6,6 +6,7 @@ use protocol_api::{
     Attachment, Contact, ContactDetails, Conversation, Deleted, ErrorBody, ErrorType, Group,
     Message, Page, SendMessage, UpdateMessage,
 };
+use std::future::Future;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -148,7 +149,7 @@ pub fn events_url(
     url
 }
 
-type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// A success answer: status, parsed body and `ETag`.
 struct Answer {
@@ -181,6 +182,29 @@ fn js_text(err: &JsValue) -> String {
         .unwrap_or_default()
 }
 
+/// A failed browser call, as a network error.
+fn net(err: JsValue) -> ApiError {
+    ApiError::Network(js_text(&err))
+}
+
+/// Waits for a sent request's response and reads it: the parsed success answer, or why
+/// there is none.
+async fn receive(sent: js_sys::Promise) -> Result<Answer, ApiError> {
+    let response: web_sys::Response = JsFuture::from(sent).await.map_err(net)?.unchecked_into();
+    let etag = response.headers().get("ETag").ok().flatten();
+    let text = JsFuture::from(response.text().map_err(net)?)
+        .await
+        .map_err(net)?
+        .as_string()
+        .unwrap_or_default();
+    let status = response.status();
+    Ok(Answer {
+        status,
+        body: decode_value(status, &text)?,
+        etag,
+    })
+}
+
 impl Client {
     /// A client for `base` (ending in `/v1`) with `token`.
     pub fn new(base: &str, token: &str) -> Self {
@@ -205,25 +229,27 @@ impl Client {
     }
 
     /// One request, not generic and boxed, so every endpoint shares one copy of it:
-    /// the parsed success answer, or why there is none.
-    fn call<'a>(
-        &'a self,
-        method: &'a str,
-        path: &'a str,
-        body: Option<String>,
-        extra: &'a [(&'a str, &'a str)],
-    ) -> BoxFuture<'a, Result<Answer, ApiError>> {
-        Box::pin(self.call_inner(method, path, body, extra))
-    }
-
-    async fn call_inner(
+    /// the parsed success answer, or why there is none. The request goes out when this is
+    /// called, not when the answer is awaited.
+    fn call(
         &self,
         method: &str,
         path: &str,
         body: Option<String>,
         extra: &[(&str, &str)],
-    ) -> Result<Answer, ApiError> {
-        let net = |e: JsValue| ApiError::Network(js_text(&e));
+    ) -> BoxFuture<'static, Result<Answer, ApiError>> {
+        let sent = self.start(method, path, body, extra);
+        Box::pin(async move { receive(sent?).await })
+    }
+
+    /// Sends a request: the `fetch` promise of its response.
+    fn start(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        extra: &[(&str, &str)],
+    ) -> Result<js_sys::Promise, ApiError> {
         let headers = web_sys::Headers::new().map_err(net)?;
         headers
             .set("Authorization", &format!("Bearer {}", self.token))
@@ -243,26 +269,13 @@ impl Client {
         let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
         let request =
             web_sys::Request::new_with_str_and_init(&self.url(path), &init).map_err(net)?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(net)?
-            .unchecked_into();
-        let etag = response.headers().get("ETag").ok().flatten();
-        let text = JsFuture::from(response.text().map_err(net)?)
-            .await
-            .map_err(net)?
-            .as_string()
-            .unwrap_or_default();
-        let status = response.status();
-        Ok(Answer {
-            status,
-            body: decode_value(status, &text)?,
-            etag,
-        })
+        Ok(window.fetch_with_request(&request))
     }
 
-    async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
-        self.call("GET", path, None, &[]).await?.read()
+    /// `GET path`, sent at once (see [`Client::call`]).
+    fn get<T: FromJson>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> {
+        let answer = self.call("GET", path, None, &[]);
+        async move { answer.await?.read() }
     }
 
     async fn write(
@@ -276,9 +289,9 @@ impl Client {
         answer.read().map(|m| (m, answer.etag))
     }
 
-    /// The caller's own contact.
-    pub async fn me(&self) -> Result<ContactDetails, ApiError> {
-        self.get("/contacts/me").await
+    /// The caller's own contact (requested at once, see [`Client::call`]).
+    pub fn me(&self) -> impl Future<Output = Result<ContactDetails, ApiError>> {
+        self.get("/contacts/me")
     }
 
     /// The caller's conversations (the first 100).
@@ -297,18 +310,18 @@ impl Client {
             .await
     }
 
-    /// A page of a conversation's messages, newest first.
-    pub async fn messages(
+    /// A page of a conversation's messages, newest first (requested at once, see
+    /// [`Client::call`]).
+    pub fn messages(
         &self,
         conversation_id: &str,
         cursor: &Cursor,
         limit: u32,
-    ) -> Result<Page<Message>, ApiError> {
+    ) -> impl Future<Output = Result<Page<Message>, ApiError>> {
         self.get(&format!(
             "/messages?{}",
             messages_query(conversation_id, cursor, limit)
         ))
-        .await
     }
 
     /// One message with its ETag.
@@ -395,7 +408,6 @@ impl Client {
         conversation_id: &str,
         on_progress: impl Fn(f64) + 'static,
     ) -> Result<Attachment, ApiError> {
-        let net = |e: JsValue| ApiError::Network(js_text(&e));
         let form = web_sys::FormData::new().map_err(net)?;
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(net)?;

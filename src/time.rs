@@ -17,8 +17,15 @@ fn formatter(options: &[(&str, &str)]) -> js_sys::Function {
 
 thread_local! {
     static CLOCK: js_sys::Function = formatter(&[("timeStyle", "short")]);
-    static FULL: js_sys::Function = formatter(&[("dateStyle", "full"), ("timeStyle", "short")]);
     static DAY: js_sys::Function = formatter(&[("dateStyle", "full")]);
+}
+
+/// Creates the formatters now rather than during the first render: each costs a few
+/// milliseconds in Chromium (the locale's data loads), time best spent while the first
+/// page is still on the network.
+pub fn prepare() {
+    CLOCK.with(|_| ());
+    DAY.with(|_| ());
 }
 
 fn run(f: &js_sys::Function, ts: Timestamp) -> String {
@@ -33,9 +40,10 @@ pub fn clock(ts: Timestamp) -> String {
     CLOCK.with(|f| run(f, ts))
 }
 
-/// The full date and time, for a tooltip.
+/// The full date and time, for a tooltip, e.g. "Monday, 3 March 2025, 14:05" (from the
+/// two formatters above: a third would cost its own locale setup on the first render).
 pub fn full(ts: Timestamp) -> String {
-    FULL.with(|f| run(f, ts))
+    format!("{}, {}", day(ts), clock(ts))
 }
 
 /// A day heading, e.g. "Monday, 3 March 2025".
