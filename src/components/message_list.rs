@@ -53,7 +53,7 @@ struct FeedState {
     last_top: i32,
     /// The feed's height when layout was last done anyway.
     viewport: f64,
-    /// The feed was laid out once (before that, no overscan).
+    /// Rows were laid out once (before that, the first rows render without overscan).
     laid_out: bool,
     /// The row that held the focus when the window was last placed.
     focus_key: Option<String>,
@@ -113,8 +113,8 @@ fn row_top(article: &web_sys::HtmlElement) -> f64 {
 }
 
 /// Records the height of every rendered row (date line, article and the gaps between
-/// them), up to `end`, the top of what follows the last one.
-fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) {
+/// them), up to `end`, the top of what follows the last one. Returns how many there were.
+fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) -> usize {
     let rows = articles(feed);
     let tops: Vec<f64> = rows.iter().map(row_top).collect();
     for (i, article) in rows.iter().enumerate() {
@@ -123,6 +123,7 @@ fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) {
             heights.set(&key, next - tops[i]);
         }
     }
+    rows.len()
 }
 
 /// The key of the row holding the keyboard focus (an edit in progress, a menu), which
@@ -501,16 +502,16 @@ pub fn MessageList() -> impl IntoView {
                 .as_ref()
                 .map(|b| b.get_bounding_client_rect().top())
         });
-        let anchor = state
+        let (anchor, first_layout) = state
             .try_update_value(|s| {
                 s.viewport = f64::from(el.client_height()).max(1.0);
-                s.laid_out = true;
+                let first_layout = !s.laid_out;
                 if let Some(end) = end {
-                    measure(&el, end, &mut s.heights);
+                    s.laid_out |= measure(&el, end, &mut s.heights) > 0;
                 }
-                s.anchor.clone()
+                (s.anchor.clone(), first_layout)
             })
-            .unwrap_or(Anchor::Bottom);
+            .unwrap_or((Anchor::Bottom, false));
         match anchor {
             Anchor::Bottom => {
                 el.set_scroll_top(el.scroll_height());
@@ -538,8 +539,19 @@ pub fn MessageList() -> impl IntoView {
             refocus(&el, &key);
         }
         // Read the settled position: near the top it loads the next older page, and a
-        // window that still falls short moves again.
-        rescan(&el);
+        // window that still falls short moves again. The first rows paint without their
+        // overscan: the window takes it on in a task after this frame.
+        if first_layout {
+            set_timeout(
+                move || {
+                    replace.try_update(|n| *n += 1);
+                    feed_el().iter().for_each(rescan);
+                },
+                std::time::Duration::ZERO,
+            );
+        } else {
+            rescan(&el);
+        }
     };
     let settle_next_frame = move || {
         state.update_value(|s| s.settling = true);
