@@ -4,10 +4,10 @@
 use crate::actions::{ChatActions, LiveSink};
 use crate::api::Client;
 use crate::components::app::ActionsCache;
-use crate::components::composer::Composer;
+use crate::components::composer::composer_form;
 use crate::components::conversation_list::ConversationItem;
-use crate::components::error_banner::ErrorBanner;
-use crate::components::message_list::MessageList;
+use crate::components::error_banner::{error_banner, DISMISS, RETRY};
+use crate::components::message_list::message_list;
 use crate::dom;
 use crate::live::{self, Live};
 use crate::timeline::Timeline;
@@ -21,18 +21,15 @@ fn title(items: RwSignal<Vec<ConversationItem>>, id: &str) -> String {
         .unwrap_or_else(|| "Conversation".to_owned())
 }
 
-/// The conversation view: heading with the title, the feed, the composer.
-#[component]
-pub fn ConversationView(
-    /// The API client.
+/// The view of conversation `conversation_id` through `client`: heading with its title
+/// (from `items`), the feed, the composer. `auth_failed` is set when the server refuses
+/// the token.
+pub fn conversation_view(
     client: Client,
-    /// The conversation to show.
     conversation_id: String,
-    /// The conversations, for its title.
     items: RwSignal<Vec<ConversationItem>>,
-    /// Set when the server refuses the token.
     auth_failed: RwSignal<bool>,
-) -> impl IntoView {
+) -> AnyView {
     let actions = match use_context::<ActionsCache>() {
         Some(cache) => cache.get(&client, &conversation_id, auth_failed),
         None => ChatActions::new(
@@ -70,30 +67,29 @@ pub fn ConversationView(
             start_live();
         }
     }));
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        actions.load();
-        actions.retry_all();
+    if let Some(window) = web_sys::window() {
+        dom::listen(&window, &["online"], move |_| {
+            actions.load();
+            actions.retry_all();
+        });
+    }
+    let alert = dom::dynamic(move || match actions.alert.get() {
+        Some(message) => {
+            let dismiss = Rc::new(move || actions.alert.set(None));
+            error_banner(message, DISMISS, dismiss)
+        }
+        None => dom::nothing(),
     });
-    on_cleanup(move || online.remove());
-
-    let alert = move || {
-        actions.alert.get().map(|message| {
-            view! {
-                <ErrorBanner message on_dismiss=move |()| actions.alert.set(None)/>
-            }
-        })
-    };
-    let load_failed = move || {
-        let err = actions.load_error.get().filter(|e| !e.is_auth())?;
-        (!loaded.get()).then(|| {
-            view! {
-                <ErrorBanner
-                    message=format!("The messages could not be loaded. {err}")
-                    on_retry=move |()| actions.load()
-                />
-            }
-        })
-    };
+    let load_failed =
+        dom::dynamic(
+            move || match actions.load_error.get().filter(|e| !e.is_auth()) {
+                Some(err) if !loaded.get() => {
+                    let message = format!("The messages could not be loaded. {err}");
+                    error_banner(message, RETRY, Rc::new(move || actions.load()))
+                }
+                _ => dom::nothing(),
+            },
+        );
     let heading = dom::host(
         "h2",
         dom::filler(move |h| {
@@ -103,13 +99,9 @@ pub fn ConversationView(
             StoredValue::new_local(effect);
         }),
     );
-    view! {
-        <section class="pc-conv">
-            {heading}
-            {alert}
-            {load_failed}
-            <MessageList/>
-            <Composer/>
-        </section>
-    }
+    dom::parent(
+        "section",
+        dom::filler(|el| el.set_class_name("pc-conv")),
+        vec![heading, alert, load_failed, message_list(), composer_form()],
+    )
 }

@@ -379,10 +379,9 @@ fn page_visible() -> bool {
 }
 
 /// `role="feed"` "Messages" with its status lines, live region and "Jump to latest".
-#[component]
-pub fn MessageList() -> impl IntoView {
+pub fn message_list() -> AnyView {
     let Some(actions) = use_context::<ChatActions>() else {
-        return ().into_any();
+        return dom::nothing();
     };
     let timeline = actions.timeline;
     let rows = Memo::new(move |_| {
@@ -657,7 +656,7 @@ pub fn MessageList() -> impl IntoView {
             move || rows.with(|r| r.days.get(&key).copied())
         };
         view! {
-            {move || day().map(day_line)}
+            {dom::dynamic(move || day().map_or_else(dom::nothing, day_line))}
             <MessageRow row_key=key meta/>
         }
     };
@@ -673,6 +672,11 @@ pub fn MessageList() -> impl IntoView {
         }),
     );
     let feed_events = dom::filler(move |el| {
+        let el = B(el)
+            .attr("class", "pc-feed")
+            .attr("role", "feed")
+            .attr("aria-label", "Messages")
+            .0;
         dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
             Some(key) => move_through_feed(key),
             None => on_scroll(),
@@ -697,37 +701,41 @@ pub fn MessageList() -> impl IntoView {
         dom_refs.update_value(|d| d.feed = el.dyn_into().ok());
     });
 
-    view! {
-        <div class="pc-feed-wrap">
-            <div
-                class="pc-feed"
-                role="feed"
-                aria-label="Messages"
-                use:feed_events
-            >
-                {move || {
-                    let (loaded, loading, more) =
-                        timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
-                    if loading {
-                        Some(dom::paragraph("pc-feed__status", Some("status"), "Loading older messages…"))
-                    } else if loaded && !more {
-                        Some(dom::paragraph("pc-feed__start", None, "This is the beginning of the conversation"))
-                    } else if !loaded {
-                        Some(dom::paragraph("pc-feed__status pc-muted", None, "Loading messages…"))
-                    } else {
-                        None
-                    }
-                }}
-                {spacer(span, true, dom_refs)}
-                <For each=move || shown.get() key=String::clone children=render/>
-                {spacer(span, false, dom_refs)}
-            </div>
-            {move || {
-                let n = unseen.get();
-                (n > 0).then(|| jump_button(n, stick))
-            }}
-            {live_region}
-        </div>
-    }
-    .into_any()
+    let status = dom::dynamic(move || {
+        let (loaded, loading, more) =
+            timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
+        if loading {
+            dom::paragraph("pc-feed__status", Some("status"), "Loading older messages…")
+        } else if loaded && !more {
+            dom::paragraph(
+                "pc-feed__start",
+                None,
+                "This is the beginning of the conversation",
+            )
+        } else if !loaded {
+            dom::paragraph("pc-feed__status pc-muted", None, "Loading messages…")
+        } else {
+            dom::nothing()
+        }
+    });
+    let list = view! { <For each=move || shown.get() key=String::clone children=render/> };
+    let feed = dom::parent(
+        "div",
+        feed_events,
+        vec![
+            status,
+            spacer(span, true, dom_refs),
+            list.into_any(),
+            spacer(span, false, dom_refs),
+        ],
+    );
+    let jump = dom::dynamic(move || match unseen.get() {
+        0 => dom::nothing(),
+        n => jump_button(n, stick),
+    });
+    dom::parent(
+        "div",
+        dom::filler(|el| el.set_class_name("pc-feed-wrap")),
+        vec![feed, jump, live_region],
+    )
 }
