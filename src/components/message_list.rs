@@ -3,16 +3,18 @@
 //! Only the rows around the viewport are in the DOM (see [`crate::window`]).
 
 use crate::actions::ChatActions;
-use crate::components::message_bubble::{MessageRow, RowMeta};
+use crate::components::message_bubble::{row_article, RowMeta};
 use crate::dom::{self, B};
 use crate::format::{day_key, layout};
 use crate::time;
+use crate::timeline::Timeline;
 use crate::window::{self, Anchor, Heights, Span};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
 
 /// Distance from the bottom (px) that still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
@@ -244,18 +246,133 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
 
 /// The date line above the first message of a day: a sibling of the articles, hidden from
 /// assistive technology (each article has its own `<time>`).
-fn day_line(ts: protocol_api::Timestamp) -> AnyView {
-    dom::host(
-        "div",
-        dom::filler(move |el| {
-            let Some(doc) = dom::document() else { return };
-            let label = B::new(&doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
-            B(el)
-                .attr("class", "pc-day")
-                .attr("aria-hidden", "true")
-                .child(label);
-        }),
+fn day_line(doc: &Document, ts: protocol_api::Timestamp) -> Option<Element> {
+    let label = B::new(doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
+    Some(
+        B::new(doc, "div", "pc-day")?
+            .attr("aria-hidden", "true")
+            .child(label)
+            .0,
     )
+}
+
+/// A rendered row: its reactive owner (disposed with it), date line (with its day) and
+/// article.
+struct Mounted {
+    _owner: Owner,
+    day: Option<(i64, Element)>,
+    article: Element,
+}
+
+impl Mounted {
+    fn remove(&self) {
+        if let Some((_, day)) = &self.day {
+            day.remove();
+        }
+        self.article.remove();
+    }
+}
+
+/// Keeps the rows of `shown` between `top` (the upper spacer) and the lower spacer of
+/// `feed`, keyed: a row that stays keeps its nodes, and nodes already in order are not
+/// moved (moving a focused node would take its focus away). Each row gets its own owner
+/// under `owner`.
+fn keyed_rows(
+    feed: Element,
+    top: Element,
+    owner: Owner,
+    shown: Memo<Vec<String>>,
+    rows: Memo<Rows>,
+) {
+    let Some(doc) = dom::document() else { return };
+    let mut mounted = HashMap::<String, Mounted>::new();
+    let effect = RenderEffect::new(move |_| {
+        let keys = shown.get();
+        let days: Vec<Option<i64>> =
+            rows.with(|r| keys.iter().map(|k| r.days.get(k).copied()).collect());
+        mounted.retain(|key, row| {
+            let keep = keys.contains(key);
+            if !keep {
+                row.remove();
+            }
+            keep
+        });
+        let mut cursor = top.next_sibling();
+        for (key, day) in keys.iter().zip(days) {
+            if !mounted.contains_key(key) {
+                let row_owner = owner.child();
+                let meta = {
+                    let key = key.clone();
+                    Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
+                };
+                let article = row_owner.with(|| row_article(&doc, key.clone(), meta.into()));
+                let Some(article) = article else { continue };
+                let row = Mounted {
+                    _owner: row_owner,
+                    day: None,
+                    article,
+                };
+                mounted.insert(key.clone(), row);
+            }
+            let Some(row) = mounted.get_mut(key) else {
+                continue;
+            };
+            if row.day.as_ref().map(|d| d.0) != day {
+                if let Some((_, old)) = row.day.take() {
+                    old.remove();
+                }
+                row.day = day.and_then(|ts| Some((ts, day_line(&doc, ts)?)));
+            }
+            for node in row.day.iter().map(|d| &d.1).chain([&row.article]) {
+                if cursor.as_ref().is_some_and(|c| c.is_same_node(Some(node))) {
+                    cursor = node.next_sibling();
+                } else {
+                    let _ = feed.insert_before(node, cursor.as_ref());
+                }
+            }
+        }
+    });
+    StoredValue::new_local(effect);
+}
+
+/// The feed's status line (a page loading, or the start of the conversation) and its
+/// `aria-busy`, kept up to date; the line is replaced only when it changes.
+fn status_line(feed: Element, timeline: RwSignal<Timeline>) {
+    let Some(doc) = dom::document() else { return };
+    let mut line: Option<(&'static str, Element)> = None;
+    let effect = RenderEffect::new(move |_| {
+        let (loaded, loading, more) =
+            timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
+        let busy = if !loaded || loading { "true" } else { "false" };
+        let _ = feed.set_attribute("aria-busy", busy);
+        let wanted = if loading {
+            Some(("pc-feed__status", "Loading older messages…"))
+        } else if loaded && !more {
+            Some((
+                "pc-feed__start",
+                "This is the beginning of the conversation",
+            ))
+        } else if !loaded {
+            Some(("pc-feed__status pc-muted", "Loading messages…"))
+        } else {
+            None
+        };
+        if wanted.map(|w| w.1) == line.as_ref().map(|l| l.0) {
+            return;
+        }
+        if let Some((_, old)) = line.take() {
+            old.remove();
+        }
+        line = wanted.and_then(|(class, text)| {
+            let mut p = B::new(&doc, "p", class)?.text(text);
+            if loading {
+                p = p.attr("role", "status");
+            }
+            let _ = feed.prepend_with_node_1(&p.0);
+            Some((text, p.0))
+        });
+    });
+    StoredValue::new_local(effect);
 }
 
 /// "Jump to latest" with the count of new messages below.
@@ -288,31 +405,6 @@ fn announce(region: &web_sys::Element, batch: &[String]) {
             let _ = region.append_child(&p.text(text).0);
         }
     }
-}
-
-/// A spacer standing in for the rows above (`above`) or below the window, as tall as they
-/// are; the element goes into `slot` for measuring.
-fn spacer(span: Memo<Span>, above: bool, refs: StoredValue<FeedDom, LocalStorage>) -> AnyView {
-    dom::host(
-        "div",
-        dom::filler(move |el| {
-            let el = B(el)
-                .attr("class", "pc-feed__spacer")
-                .attr("aria-hidden", "true")
-                .0;
-            refs.update_value(|d| {
-                let slot = if above { &mut d.top } else { &mut d.bottom };
-                *slot = Some(el.clone());
-            });
-            let effect = RenderEffect::new(move |_| {
-                let height = span.with(|s| if above { s.above } else { s.below });
-                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = el.style().set_property("height", &px(height));
-                }
-            });
-            StoredValue::new_local(effect);
-        }),
-    )
 }
 
 /// Queues `text` for the live region: the region is emptied at once and the queue is
@@ -420,7 +512,6 @@ pub fn message_list() -> AnyView {
         })
     });
     let loaded = move || timeline.with(|t| t.is_loaded());
-    let loading_older = move || timeline.with(|t| t.is_loading_older());
 
     // Bookkeeping and elements in one stored value each (every stored type costs wasm).
     let state = StoredValue::new(FeedState {
@@ -646,21 +737,6 @@ pub fn message_list() -> AnyView {
         mark_read();
     };
 
-    let render = move |key: String| {
-        let meta = {
-            let key = key.clone();
-            Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
-        };
-        let day = {
-            let key = key.clone();
-            move || rows.with(|r| r.days.get(&key).copied())
-        };
-        view! {
-            {dom::dynamic(move || day().map_or_else(dom::nothing, day_line))}
-            <MessageRow row_key=key meta/>
-        }
-    };
-
     let live_region = dom::host(
         "div",
         dom::filler(move |el| {
@@ -671,12 +747,31 @@ pub fn message_list() -> AnyView {
             dom_refs.update_value(|d| d.region = Some(el.0));
         }),
     );
-    let feed_events = dom::filler(move |el| {
+    let owner = Owner::current().unwrap_or_default();
+    let feed = dom::filler(move |el| {
+        let Some(doc) = dom::document() else { return };
         let el = B(el)
             .attr("class", "pc-feed")
             .attr("role", "feed")
             .attr("aria-label", "Messages")
             .0;
+        // The spacers stand in for the rows above and below the window, as tall as they are.
+        let spacer = || {
+            Some(
+                B::new(&doc, "div", "pc-feed__spacer")?
+                    .attr("aria-hidden", "true")
+                    .0,
+            )
+        };
+        let (Some(top), Some(bottom)) = (spacer(), spacer()) else {
+            return;
+        };
+        let _ = el.append_with_node_2(&top, &bottom);
+        dom_refs.update_value(|d| {
+            d.feed = el.clone().dyn_into().ok();
+            d.top = Some(top.clone());
+            d.bottom = Some(bottom.clone());
+        });
         dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
             Some(key) => move_through_feed(key),
             None => on_scroll(),
@@ -688,47 +783,19 @@ pub fn message_list() -> AnyView {
                 keep_focus(&feed, lost, state);
             }
         });
-        let busy = el.clone();
+        status_line(el.clone(), timeline);
+        let heights = [top.clone(), bottom];
         let effect = RenderEffect::new(move |_| {
-            let value = if !loaded() || loading_older() {
-                "true"
-            } else {
-                "false"
-            };
-            let _ = busy.set_attribute("aria-busy", value);
+            let (above, below) = span.with(|s| (s.above, s.below));
+            for (spacer, height) in heights.iter().zip([above, below]) {
+                if let Some(spacer) = spacer.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = spacer.style().set_property("height", &px(height));
+                }
+            }
         });
         StoredValue::new_local(effect);
-        dom_refs.update_value(|d| d.feed = el.dyn_into().ok());
+        keyed_rows(el, top, owner.clone(), shown, rows);
     });
-
-    let status = dom::dynamic(move || {
-        let (loaded, loading, more) =
-            timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
-        if loading {
-            dom::paragraph("pc-feed__status", Some("status"), "Loading older messages…")
-        } else if loaded && !more {
-            dom::paragraph(
-                "pc-feed__start",
-                None,
-                "This is the beginning of the conversation",
-            )
-        } else if !loaded {
-            dom::paragraph("pc-feed__status pc-muted", None, "Loading messages…")
-        } else {
-            dom::nothing()
-        }
-    });
-    let list = view! { <For each=move || shown.get() key=String::clone children=render/> };
-    let feed = dom::parent(
-        "div",
-        feed_events,
-        vec![
-            status,
-            spacer(span, true, dom_refs),
-            list.into_any(),
-            spacer(span, false, dom_refs),
-        ],
-    );
     let jump = dom::dynamic(move || match unseen.get() {
         0 => dom::nothing(),
         n => jump_button(n, stick),
@@ -736,6 +803,6 @@ pub fn message_list() -> AnyView {
     dom::parent(
         "div",
         dom::filler(|el| el.set_class_name("pc-feed-wrap")),
-        vec![feed, jump, live_region],
+        vec![dom::host("div", feed), jump, live_region],
     )
 }
