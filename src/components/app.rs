@@ -10,6 +10,7 @@ use crate::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::timeline::Timeline;
 use crate::{dom, storage};
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 fn location_hash() -> String {
@@ -72,43 +73,43 @@ async fn load_config(options: Layer, standalone: bool) -> Config {
 /// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank. With
 /// `standalone` it shows the conversation list and keeps the open conversation in the URL.
 pub fn app(options: Layer, standalone: bool) -> AnyView {
-    let config = RwSignal::new(None::<Config>);
+    // The settled configuration (none while it loads) and the token it runs with, which
+    // signing in and out change; setting the token shows the page again.
+    let config = Rc::new(RefCell::new(None::<Config>));
+    let token = RwSignal::new(None::<String>);
     let auth_failed = RwSignal::new(false);
     provide_context(ActionsCache {
         cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
     });
+    let settled = config.clone();
     let fill = dom::filler(move |el| {
         el.set_class_name("pc-app");
-        let options = options.clone();
+        let (options, settled) = (options.clone(), settled.clone());
         leptos::task::spawn_local(async move {
             let loaded = load_config(options, standalone).await;
             if let Some(theme) = &loaded.theme {
                 let _ = el.set_attribute("data-theme", theme);
             }
-            config.try_set(Some(loaded));
+            let first = loaded.token.clone();
+            *settled.borrow_mut() = Some(loaded);
+            token.try_set(first);
         });
     });
-    let set_token = move |token: Option<String>| {
-        config.update(|c| {
-            if let Some(c) = c {
-                c.token = token;
-            }
-        });
-    };
     let body = dom::dynamic(move || {
-        let Some(config) = config.get() else {
+        let current = token.get();
+        let Some(config) = config.borrow().clone() else {
             return dom::paragraph("pc-muted", Some("status"), "Loading…");
         };
-        match &config.token {
-            None => sign_in(Rc::new(move |token| {
+        match current {
+            None => sign_in(Rc::new(move |value| {
                 auth_failed.set(false);
-                set_token(Some(token));
+                token.set(Some(value));
             })),
-            Some(token) => {
-                let client = Client::new(&config.api_base, token);
+            Some(t) => {
+                let client = Client::new(&config.api_base, &t);
                 let sign_out = Rc::new(move || {
                     storage::set_token("");
-                    set_token(None);
+                    token.set(None);
                 });
                 session(client, config, auth_failed, sign_out)
             }

@@ -63,16 +63,16 @@ struct FeedState {
     read_pending: bool,
     /// Announcements waiting for the live region.
     announcements: Vec<String>,
-}
-
-/// The feed's own elements, set as they are built.
-#[derive(Default)]
-struct FeedDom {
+    /// The feed's own elements, set as they are built: the feed, its upper and lower
+    /// spacers, and the live region.
     feed: Option<web_sys::HtmlElement>,
     top: Option<web_sys::Element>,
     bottom: Option<web_sys::Element>,
     region: Option<web_sys::Element>,
 }
+
+/// The feed's bookkeeping and elements.
+type Feed = StoredValue<FeedState, LocalStorage>;
 
 fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = feed.query_selector_all("article[data-key]") else {
@@ -142,7 +142,7 @@ fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
 /// puts the focus back on it once it is in place, before the next key press: a keyboard
 /// user keeps their place. Only while the window is being changed (`state.placing`): a
 /// focus the reader moves away themselves is left alone.
-fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: StoredValue<FeedState>) {
+fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: Feed) {
     if lost.related_target().is_some() || !state.try_with_value(|s| s.placing).unwrap_or(false) {
         return;
     }
@@ -410,11 +410,7 @@ fn announce(region: &web_sys::Element, batch: &[String]) {
 /// Queues `text` for the live region: the region is emptied at once and the queue is
 /// written a tick later, so every announcement is a fresh addition (the same text twice
 /// is still two announcements).
-fn queue_announcement(
-    state: StoredValue<FeedState>,
-    refs: StoredValue<FeedDom, LocalStorage>,
-    text: String,
-) {
+fn queue_announcement(state: Feed, text: String) {
     let first = state
         .try_update_value(|s| {
             s.announcements.push(text);
@@ -424,14 +420,14 @@ fn queue_announcement(
     if !first {
         return;
     }
-    refs.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
+    state.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
     set_timeout(
         move || {
             let Some(batch) = state.try_update_value(|s| std::mem::take(&mut s.announcements))
             else {
                 return;
             };
-            refs.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
+            state.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
         },
         std::time::Duration::from_millis(100),
     );
@@ -513,18 +509,17 @@ pub fn message_list() -> AnyView {
     });
     let loaded = move || timeline.with(|t| t.is_loaded());
 
-    // Bookkeeping and elements in one stored value each (every stored type costs wasm).
-    let state = StoredValue::new(FeedState {
+    // Bookkeeping and elements in one stored value (every stored type costs wasm).
+    let state: Feed = StoredValue::new_local(FeedState {
         viewport: DEFAULT_VIEWPORT,
         ..FeedState::default()
     });
-    let dom_refs = StoredValue::new_local(FeedDom::default());
     let unseen = RwSignal::new(0u32);
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
     let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
 
-    let feed_el = move || dom_refs.try_with_value(|d| d.feed.clone()).flatten();
+    let feed_el = move || state.try_with_value(|d| d.feed.clone()).flatten();
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
@@ -586,7 +581,7 @@ pub fn message_list() -> AnyView {
     // resized above it, or when the window moves).
     let settle = move || {
         let Some(el) = feed_el() else { return };
-        let end = dom_refs.with_value(|d| {
+        let end = state.with_value(|d| {
             d.bottom
                 .as_ref()
                 .map(|b| b.get_bounding_client_rect().top())
@@ -672,7 +667,7 @@ pub fn message_list() -> AnyView {
             if !at_bottom() {
                 unseen.update(|u| *u += (now.2 - incoming) as u32);
             }
-            queue_announcement(state, dom_refs, actions.announcement.get_untracked());
+            queue_announcement(state, actions.announcement.get_untracked());
         }
         now
     });
@@ -713,7 +708,7 @@ pub fn message_list() -> AnyView {
                 .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
             seen.or_else(|| {
-                let spacer = dom_refs.with_value(|d| d.top.clone())?;
+                let spacer = state.with_value(|d| d.top.clone())?;
                 let y =
                     el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
                 state.with_value(|s| {
@@ -744,7 +739,7 @@ pub fn message_list() -> AnyView {
                 .attr("class", "pc-visually-hidden")
                 .attr("aria-live", "polite")
                 .attr("aria-atomic", "false");
-            dom_refs.update_value(|d| d.region = Some(el.0));
+            state.update_value(|d| d.region = Some(el.0));
         }),
     );
     let owner = Owner::current().unwrap_or_default();
@@ -767,7 +762,7 @@ pub fn message_list() -> AnyView {
             return;
         };
         let _ = el.append_with_node_2(&top, &bottom);
-        dom_refs.update_value(|d| {
+        state.update_value(|d| {
             d.feed = el.clone().dyn_into().ok();
             d.top = Some(top.clone());
             d.bottom = Some(bottom.clone());
