@@ -78,9 +78,9 @@ pub fn app(options: Layer, standalone: bool) -> AnyView {
     let config = Rc::new(RefCell::new(None::<Config>));
     let token = RwSignal::new(None::<String>);
     let auth_failed = RwSignal::new(false);
-    provide_context(ActionsCache {
+    let cache = ActionsCache {
         cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
-    });
+    };
     let settled = config.clone();
     let fill = dom::filler(move |el| {
         el.set_class_name("pc-app");
@@ -111,7 +111,7 @@ pub fn app(options: Layer, standalone: bool) -> AnyView {
                     storage::set_token("");
                     token.set(None);
                 });
-                session(client, config, auth_failed, sign_out)
+                session(client, config, cache, auth_failed, sign_out)
             }
         }
     });
@@ -191,6 +191,7 @@ async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, Api
 fn session(
     client: Client,
     config: Config,
+    cache: ActionsCache,
     auth_failed: RwSignal<bool>,
     sign_out: Rc<dyn Fn()>,
 ) -> AnyView {
@@ -263,7 +264,8 @@ fn session(
                     replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
                 }
             }
-            conversation_view(client.clone(), id, items, auth_failed)
+            let actions = cache.get(&client, &id, auth_failed);
+            conversation_view(actions, items)
         }
         None => dom::paragraph("pc-muted", None, "No conversation is open."),
     });

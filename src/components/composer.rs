@@ -278,10 +278,7 @@ fn build(form: Element, actions: ChatActions) {
     );
 }
 
-/// The message composer of the open conversation.
-pub fn composer_form() -> AnyView {
-    match use_context::<ChatActions>() {
-        Some(actions) => dom::host("form", dom::filler(move |form| build(form, actions))),
-        None => dom::nothing(),
-    }
+/// The message composer of the conversation of `actions`.
+pub fn composer_form(actions: ChatActions) -> AnyView {
+    dom::host("form", dom::filler(move |form| build(form, actions)))
 }

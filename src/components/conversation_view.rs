@@ -2,8 +2,6 @@
 //! commands, live updates and unsent messages.
 
 use crate::actions::{ChatActions, LiveSink};
-use crate::api::Client;
-use crate::components::app::ActionsCache;
 use crate::components::composer::composer_form;
 use crate::components::conversation_list::ConversationItem;
 use crate::components::error_banner::{error_banner, DISMISS, RETRY};
@@ -21,25 +19,10 @@ fn title(items: RwSignal<Vec<ConversationItem>>, id: &str) -> String {
         .unwrap_or_else(|| "Conversation".to_owned())
 }
 
-/// The view of conversation `conversation_id` through `client`: heading with its title
-/// (from `items`), the feed, the composer. `auth_failed` is set when the server refuses
-/// the token.
-pub fn conversation_view(
-    client: Client,
-    conversation_id: String,
-    items: RwSignal<Vec<ConversationItem>>,
-    auth_failed: RwSignal<bool>,
-) -> AnyView {
-    let actions = match use_context::<ActionsCache>() {
-        Some(cache) => cache.get(&client, &conversation_id, auth_failed),
-        None => ChatActions::new(
-            client.clone(),
-            conversation_id.clone(),
-            Timeline::default(),
-            String::new(),
-            auth_failed,
-        ),
-    };
+/// The view of the conversation of `actions`: heading with its title (from `items`), the
+/// feed, the composer.
+pub fn conversation_view(actions: ChatActions, items: RwSignal<Vec<ConversationItem>>) -> AnyView {
+    // The bubbles read the commands from the context.
     provide_context(actions);
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
     let start_live = move || {
@@ -94,7 +77,7 @@ pub fn conversation_view(
         "h2",
         dom::filler(move |h| {
             h.set_class_name("pc-conv__title");
-            let id = conversation_id.clone();
+            let id = actions.conversation_id.get_value();
             let effect = RenderEffect::new(move |_| h.set_text_content(Some(&title(items, &id))));
             StoredValue::new_local(effect);
         }),
@@ -102,6 +85,12 @@ pub fn conversation_view(
     dom::parent(
         "section",
         dom::filler(|el| el.set_class_name("pc-conv")),
-        vec![heading, alert, load_failed, message_list(), composer_form()],
+        vec![
+            heading,
+            alert,
+            load_failed,
+            message_list(actions),
+            composer_form(actions),
+        ],
     )
 }

@@ -26,9 +26,13 @@ pub struct RowMeta {
 }
 
 /// The article of the feed's row `row_key` at `meta`, reading its message from the
-/// timeline; `None` when the timeline has no such row.
-pub fn row_article(doc: &Document, row_key: String, meta: Signal<RowMeta>) -> Option<Element> {
-    let actions = use_context::<ChatActions>()?;
+/// timeline of `actions`; `None` when the timeline has no such row.
+pub fn row_article(
+    doc: &Document,
+    actions: ChatActions,
+    row_key: String,
+    meta: Signal<RowMeta>,
+) -> Option<Element> {
     let timeline = actions.timeline;
     let initial = timeline.with_untracked(|t| t.row(&row_key))?;
     let own = timeline.with_untracked(|t| t.is_mine(&initial.message));

@@ -275,9 +275,10 @@ impl Mounted {
 
 /// Keeps the rows of `shown` between `top` (the upper spacer) and the lower spacer of
 /// `feed`, keyed: a row that stays keeps its nodes, and nodes already in order are not
-/// moved (moving a focused node would take its focus away). Each row gets its own owner
-/// under `owner`.
+/// moved (moving a focused node would take its focus away). Each row reads its message
+/// from the timeline of `actions` and gets its own owner under `owner`.
 fn keyed_rows(
+    actions: ChatActions,
     feed: Element,
     top: Element,
     owner: Owner,
@@ -305,7 +306,8 @@ fn keyed_rows(
                     let key = key.clone();
                     Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
                 };
-                let article = row_owner.with(|| row_article(&doc, key.clone(), meta.into()));
+                let article =
+                    row_owner.with(|| row_article(&doc, actions, key.clone(), meta.into()));
                 let Some(article) = article else { continue };
                 let row = Mounted {
                     _owner: row_owner,
@@ -466,11 +468,8 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// `role="feed"` "Messages" with its status lines, live region and "Jump to latest".
-pub fn message_list() -> AnyView {
-    let Some(actions) = use_context::<ChatActions>() else {
-        return dom::nothing();
-    };
+/// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live region and "Jump to latest".
+pub fn message_list(actions: ChatActions) -> AnyView {
     let timeline = actions.timeline;
     let rows = Memo::new(move |_| {
         timeline.with(|t| {
@@ -789,7 +788,7 @@ pub fn message_list() -> AnyView {
             }
         });
         StoredValue::new_local(effect);
-        keyed_rows(el, top, owner.clone(), shown, rows);
+        keyed_rows(actions, el, top, owner.clone(), shown, rows);
     });
     let jump = dom::dynamic(move || match unseen.get() {
         0 => dom::nothing(),
