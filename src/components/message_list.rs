@@ -29,15 +29,15 @@ const MIN_OVERSCAN: f64 = 400.0;
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
 
-/// The rows of the feed, and the first message of each day (`days`), above which a date
-/// line is drawn. The date line is a sibling of the articles, hidden from assistive
-/// technology (`role="feed"` may own only articles; each article has its own `<time>`), so
-/// an article never changes size when an older page of the same day moves the line up.
+/// The rows of the feed by key: where each sits and, for the first message of a day, its
+/// time, above which a date line is drawn. The date line is a sibling of the articles,
+/// hidden from assistive technology (`role="feed"` may own only articles; each article has
+/// its own `<time>`), so an article never changes size when an older page of the same day
+/// moves the line up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Rows {
     items: Vec<String>,
-    meta: HashMap<String, RowMeta>,
-    days: HashMap<String, i64>,
+    meta: HashMap<String, (RowMeta, Option<i64>)>,
 }
 
 /// The feed's bookkeeping between frames.
@@ -286,12 +286,16 @@ fn keyed_rows(
     rows: Memo<Rows>,
 ) {
     let Some(doc) = dom::document() else { return };
-    let mut mounted = HashMap::<String, Mounted>::new();
+    // Few rows are rendered at once: a list is smaller than a map.
+    let mut mounted = Vec::<(String, Mounted)>::new();
     let effect = RenderEffect::new(move |_| {
         let keys = shown.get();
-        let days: Vec<Option<i64>> =
-            rows.with(|r| keys.iter().map(|k| r.days.get(k).copied()).collect());
-        mounted.retain(|key, row| {
+        let days: Vec<Option<i64>> = rows.with(|r| {
+            keys.iter()
+                .map(|k| r.meta.get(k).and_then(|m| m.1))
+                .collect()
+        });
+        mounted.retain(|(key, row)| {
             let keep = keys.contains(key);
             if !keep {
                 row.remove();
@@ -300,23 +304,26 @@ fn keyed_rows(
         });
         let mut cursor = top.next_sibling();
         for (key, day) in keys.iter().zip(days) {
-            if !mounted.contains_key(key) {
+            if !mounted.iter().any(|(k, _)| k == key) {
+                // The row's memo and effects belong to its owner (the effect's own owner
+                // is cleaned up before every run).
                 let row_owner = owner.child();
-                let meta = {
-                    let key = key.clone();
-                    Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
-                };
-                let article =
-                    row_owner.with(|| row_article(&doc, actions, key.clone(), meta.into()));
+                let article = row_owner.with(|| {
+                    let at = key.clone();
+                    let meta = Memo::new(move |_| {
+                        rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default())
+                    });
+                    row_article(&doc, actions, key.clone(), meta.into())
+                });
                 let Some(article) = article else { continue };
                 let row = Mounted {
                     _owner: row_owner,
                     day: None,
                     article,
                 };
-                mounted.insert(key.clone(), row);
+                mounted.push((key.clone(), row));
             }
-            let Some(row) = mounted.get_mut(key) else {
+            let Some((_, row)) = mounted.iter_mut().find(|(k, _)| k == key) else {
                 continue;
             };
             if row.day.as_ref().map(|d| d.0) != day {
@@ -468,7 +475,8 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live region and "Jump to latest".
+/// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live
+/// region and "Jump to latest".
 pub fn message_list(actions: ChatActions) -> AnyView {
     let timeline = actions.timeline;
     let rows = Memo::new(move |_| {
@@ -490,18 +498,14 @@ pub fn message_list(actions: ChatActions) -> AnyView {
             };
             let mut rows = Rows::default();
             for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
-                if l.new_day {
-                    rows.days.insert(key.clone(), *ts);
-                }
+                let meta = RowMeta {
+                    grouped: l.grouped,
+                    posinset: i + 1,
+                    setsize,
+                };
                 rows.items.push(key.clone());
-                rows.meta.insert(
-                    key.clone(),
-                    RowMeta {
-                        grouped: l.grouped,
-                        posinset: i + 1,
-                        setsize,
-                    },
-                );
+                rows.meta
+                    .insert(key.clone(), (meta, l.new_day.then_some(*ts)));
             }
             rows
         })
