@@ -1,6 +1,6 @@
 //! One message: an `article` with sender, text (as text, safe links only), time, status,
-//! actions, reactions and attachments. `MessageRow` reads the timeline; `MessageBubble`
-//! is the view, usable on its own.
+//! actions, reactions and attachments. The feed builds each row's article with
+//! [`row_article`], which reads the timeline; `MessageBubble` is the view, usable on its own.
 
 use crate::actions::ChatActions;
 use crate::components::{attachment_list, reaction_bar, reaction_picker};
