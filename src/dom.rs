@@ -3,11 +3,12 @@
 //! `view!` monomorphizes every tree, attribute and handler into its own code; these few
 //! functions keep the wasm small. Text always goes in as text nodes, never as HTML.
 
-use leptos::prelude::{AnyView, DirectiveAttribute, IntoAny, StoredValue};
+use leptos::prelude::{AnyView, DirectiveAttribute, ElementChild, IntoAny, StoredValue};
+use send_wrapper::SendWrapper;
 use std::sync::Arc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, EventTarget};
 
 /// A directive that fills the element Leptos made: [`host`], or `view! { <div use:fill>
 /// </div> }` with `fill` from [`filler`]. Every component shares this one directive type,
@@ -17,7 +18,32 @@ pub type Filler = Arc<dyn Fn(Element)>;
 /// The Leptos view of a `tag` element that `fill` fills. Every dom-built component is
 /// this one view type, which keeps the wasm small.
 pub fn host(tag: &'static str, fill: Filler) -> AnyView {
-    leptos::html::custom(tag).directive(fill, ()).into_any()
+    parent(tag, fill, Vec::new())
+}
+
+/// The Leptos view of a `tag` element that `fill` fills, then Leptos `children` after
+/// what `fill` added. Shares its view type with [`host`].
+pub fn parent(tag: &'static str, fill: Filler, children: Vec<AnyView>) -> AnyView {
+    leptos::html::custom(tag)
+        .directive(fill, ())
+        .child(children)
+        .into_any()
+}
+
+/// A child that `f` builds again whenever a signal it read changes. Every reactive child
+/// shares this one view type, which keeps the wasm small.
+pub fn dynamic(f: impl Fn() -> AnyView + 'static) -> AnyView {
+    reactive(SendWrapper::new(Box::new(f)))
+}
+
+/// The one closure type behind [`dynamic`].
+fn reactive(f: SendWrapper<Box<dyn Fn() -> AnyView>>) -> AnyView {
+    (move || f()).into_any()
+}
+
+/// An empty view.
+pub fn nothing() -> AnyView {
+    ().into_any()
 }
 
 /// The Leptos view of a static `<p>` with `class`, an optional `role` and `text`.
@@ -38,11 +64,12 @@ pub fn filler(f: impl Fn(Element) + 'static) -> Filler {
     Arc::new(f)
 }
 
-/// Calls `f` for each of the `events` on `el`, for as long as the current reactive owner
-/// lives; the listener is removed when it goes, so an event the element still gets while
-/// it is being taken down (a blur, a dispatched scroll) finds no dropped closure.
+/// Calls `f` for each of the `events` on `el` (an element, or the window), for as long as
+/// the current reactive owner lives; the listener is removed when it goes, so an event the
+/// element still gets while it is being taken down (a blur, a dispatched scroll) finds no
+/// dropped closure.
 pub fn listen(
-    el: &Element,
+    el: &EventTarget,
     events: &'static [&'static str],
     f: impl FnMut(web_sys::Event) + 'static,
 ) {
@@ -59,7 +86,7 @@ pub fn listen(
 
 /// A listener that removes itself from its element when dropped.
 struct Listening {
-    el: Element,
+    el: EventTarget,
     events: &'static [&'static str],
     listener: Closure<dyn FnMut(web_sys::Event)>,
 }

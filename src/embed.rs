@@ -3,9 +3,7 @@
 //! conversation list and without URL state; the loader applies the theme on the host
 //! element (`data-theme`), so host-set `--pc-*` properties keep working.
 
-use crate::components::app::App;
 use crate::config::Layer;
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 /// The global flag `embed.js` sets before it loads the wasm: the standalone `start()`
@@ -57,12 +55,11 @@ pub fn layer_from_options(options: &JsValue) -> Layer {
 /// Mounts a widget into `element` (inside the shadow root `embed.js` made).
 #[wasm_bindgen]
 pub fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> WidgetHandle {
-    console_error_panic_hook::set_once();
-    let options = layer_from_options(&options);
-    let handle = leptos::mount::mount_to(element, move || {
-        view! { <App options standalone=false/> }
-    });
     WidgetHandle {
-        inner: Some(Box::new(handle)),
+        inner: Some(crate::mount_app(
+            element,
+            layer_from_options(&options),
+            false,
+        )),
     }
 }

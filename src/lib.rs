@@ -22,17 +22,20 @@ pub mod timeline;
 pub mod window;
 
 use config::Layer;
-use leptos::prelude::*;
 
 /// Mounts the app into `element` with the embedder's options (the highest-priority
 /// configuration layer). `standalone` shows the conversation list and keeps the open
-/// conversation in the URL; a widget (`false`) does neither.
-pub fn mount_app(element: web_sys::HtmlElement, options: Layer, standalone: bool) {
+/// conversation in the URL; a widget (`false`) does neither. Dropping the handle unmounts
+/// the app and stops its work.
+pub fn mount_app(
+    element: web_sys::HtmlElement,
+    options: Layer,
+    standalone: bool,
+) -> Box<dyn std::any::Any> {
     console_error_panic_hook::set_once();
-    let handle = leptos::mount::mount_to(element, move || {
-        view! { <components::app::App options standalone/> }
-    });
-    handle.forget();
+    Box::new(leptos::mount::mount_to(element, move || {
+        components::app::app(options, standalone)
+    }))
 }
 
 /// The standalone page: mounts into the document body (not when `embed.js` loaded the
@@ -46,6 +49,6 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.body())
     {
-        mount_app(body, Layer::default(), true);
+        std::mem::forget(mount_app(body, Layer::default(), true));
     }
 }

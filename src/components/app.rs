@@ -2,14 +2,16 @@
 
 use crate::actions::ChatActions;
 use crate::api::{ApiError, Client};
-use crate::components::conversation_list::{ConversationItem, ConversationList};
-use crate::components::conversation_view::ConversationView;
-use crate::components::error_banner::ErrorBanner;
-use crate::components::sign_in::SignIn;
+use crate::components::conversation_list::{conversation_list, ConversationItem};
+use crate::components::conversation_view::conversation_view;
+use crate::components::error_banner::{error_banner, RETRY, SIGN_IN};
+use crate::components::sign_in::sign_in;
 use crate::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::timeline::Timeline;
 use crate::{dom, storage};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 fn location_hash() -> String {
     web_sys::window()
@@ -68,36 +70,52 @@ async fn load_config(options: Layer, standalone: bool) -> Config {
     Config::resolve(layer, &origin, standalone)
 }
 
-/// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank.
-#[component]
-pub fn App(
-    /// The embedder's options, the first configuration layer.
-    options: Layer,
-    /// Standalone page (conversation list, URL state) rather than a widget.
-    standalone: bool,
-) -> impl IntoView {
-    let config = RwSignal::new(None::<Config>);
-    leptos::task::spawn_local(async move {
-        config.set(Some(load_config(options, standalone).await));
-    });
-    // The theme attribute follows the configuration.
+/// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank. With
+/// `standalone` it shows the conversation list and keeps the open conversation in the URL.
+pub fn app(options: Layer, standalone: bool) -> AnyView {
+    // The settled configuration (none while it loads) and the token it runs with, which
+    // signing in and out change; setting the token shows the page again.
+    let config = Rc::new(RefCell::new(None::<Config>));
+    let token = RwSignal::new(None::<String>);
+    let auth_failed = RwSignal::new(false);
+    let cache = ActionsCache {
+        cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
+    };
+    let settled = config.clone();
     let fill = dom::filler(move |el| {
-        let effect = RenderEffect::new(move |_| {
-            let _ = match config.with(|c| c.as_ref().and_then(|c| c.theme.clone())) {
-                Some(theme) => el.set_attribute("data-theme", &theme),
-                None => el.remove_attribute("data-theme"),
-            };
+        el.set_class_name("pc-app");
+        let (options, settled) = (options.clone(), settled.clone());
+        leptos::task::spawn_local(async move {
+            let loaded = load_config(options, standalone).await;
+            if let Some(theme) = &loaded.theme {
+                let _ = el.set_attribute("data-theme", theme);
+            }
+            let first = loaded.token.clone();
+            *settled.borrow_mut() = Some(loaded);
+            token.try_set(first);
         });
-        StoredValue::new_local(effect);
     });
-    view! {
-        <div class="pc-app" use:fill>
-            {move || match config.get() {
-                Some(config) => view! { <Root config/> }.into_any(),
-                None => dom::paragraph("pc-muted", Some("status"), "Loading…"),
-            }}
-        </div>
-    }
+    let body = dom::dynamic(move || {
+        let current = token.get();
+        let Some(config) = config.borrow().clone() else {
+            return dom::paragraph("pc-muted", Some("status"), "Loading…");
+        };
+        match current {
+            None => sign_in(Rc::new(move |value| {
+                auth_failed.set(false);
+                token.set(Some(value));
+            })),
+            Some(t) => {
+                let client = Client::new(&config.api_base, &t);
+                let sign_out = Rc::new(move || {
+                    storage::set_token("");
+                    token.set(None);
+                });
+                session(client, config, cache, auth_failed, sign_out)
+            }
+        }
+    });
+    dom::parent("div", fill, vec![body])
 }
 
 /// Commands of every conversation opened so far, owned by the root so an answer that
@@ -139,29 +157,6 @@ impl ActionsCache {
     }
 }
 
-#[component]
-fn Root(config: Config) -> impl IntoView {
-    let token = RwSignal::new(config.token.clone());
-    let auth_failed = RwSignal::new(false);
-    provide_context(ActionsCache {
-        cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
-    });
-    let sign_out = Callback::new(move |()| {
-        storage::set_token("");
-        token.set(None);
-    });
-    view! {
-        {move || match token.get() {
-            None => view! { <SignIn token auth_failed/> }.into_any(),
-            Some(t) => {
-                let config = config.clone();
-                let client = Client::new(&config.api_base, &t);
-                view! { <Session client config auth_failed sign_out/> }.into_any()
-            }
-        }}
-    }
-}
-
 /// The conversations with their titles (UI.md: group name, else the other contact's
 /// display name, else their username).
 async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, ApiError> {
@@ -191,112 +186,107 @@ async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, Api
     Ok(items)
 }
 
-#[component]
-fn Session(
+/// The signed-in page: the conversation list (standalone), the error banners and the open
+/// conversation.
+fn session(
     client: Client,
     config: Config,
+    cache: ActionsCache,
     auth_failed: RwSignal<bool>,
-    sign_out: Callback<()>,
-) -> impl IntoView {
+    sign_out: Rc<dyn Fn()>,
+) -> AnyView {
     let standalone = config.standalone;
-    let current = RwSignal::new(config.conversation_id.clone());
-    // The conversations (none until they load) and why they could not be loaded.
+    let current = RwSignal::new(config.conversation_id);
+    // The conversations (none until they load) and why they could not be loaded (not
+    // kept when the token was refused: that banner is shown instead).
     let items = RwSignal::new(Vec::<ConversationItem>::new());
-    let list_error = RwSignal::new(None::<ApiError>);
-    let load_list = {
+    let list_error = RwSignal::new(None::<String>);
+    let load_list: Rc<dyn Fn()> = {
         let client = client.clone();
-        move || {
+        Rc::new(move || {
             let client = client.clone();
             leptos::task::spawn_local(async move {
-                match load_conversations(client).await {
-                    Ok(list) => {
-                        items.try_set(list);
-                        list_error.try_set(None);
-                    }
+                let (list, error) = match load_conversations(client).await {
+                    Ok(list) => (list, None),
                     Err(err) => {
                         if err.is_auth() {
                             auth_failed.set(true);
                         }
-                        items.try_set(Vec::new());
-                        list_error.try_set(Some(err));
+                        let message = format!("The conversations could not be loaded. {err}");
+                        (Vec::new(), (!err.is_auth()).then_some(message))
                     }
+                };
+                // Open the first conversation when none is asked for.
+                let first = list.first().map(|c| c.id.clone());
+                items.try_set(list);
+                list_error.try_set(error);
+                if first.is_some() && current.try_with_untracked(Option::is_none) == Some(true) {
+                    current.try_set(first);
+                }
+            });
+        })
+    };
+    load_list();
+    if let Some(window) = web_sys::window() {
+        // The network came back: a list that failed to load tries again by itself.
+        let retry = load_list.clone();
+        dom::listen(&window, &["online"], move |_| {
+            if list_error.with_untracked(Option::is_some) {
+                retry();
+            }
+        });
+        if standalone {
+            dom::listen(&window, &["hashchange"], move |_| {
+                let wanted = parse_fragment(&location_hash()).conversation_id;
+                if wanted.is_some() && wanted != current.get_untracked() {
+                    current.set(wanted);
                 }
             });
         }
-    };
-    load_list();
-    // The network came back: a list that failed to load tries again by itself.
-    let online = window_event_listener(leptos::ev::online, {
-        let load_list = load_list.clone();
-        move |_| {
-            if list_error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.is_auth())) {
-                load_list();
-            }
+    }
+    let banner = dom::dynamic(move || {
+        if auth_failed.get() {
+            let message =
+                "Your session has expired or the token is not valid. Please sign in again.";
+            error_banner(message.to_owned(), SIGN_IN, sign_out.clone())
+        } else if let Some(message) = list_error.get() {
+            error_banner(message, RETRY, load_list.clone())
+        } else {
+            dom::nothing()
         }
     });
-    on_cleanup(move || online.remove());
-    // Open the first conversation when none is asked for.
-    StoredValue::new_local(RenderEffect::new(move |_| {
-        if current.with_untracked(Option::is_none) {
-            if let Some(first) = items.with(|i| i.first().map(|c| c.id.clone())) {
-                current.set(Some(first));
-            }
-        }
-    }));
-    if standalone {
-        let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-            let wanted = parse_fragment(&location_hash()).conversation_id;
-            if wanted.is_some() && wanted != current.get_untracked() {
-                current.set(wanted);
-            }
-        });
-        on_cleanup(move || handle.remove());
-        // Keep the open conversation in the URL, so a reload or a shared link opens it.
-        StoredValue::new_local(RenderEffect::new(move |_| {
-            if let Some(id) = current.get() {
+    let open = dom::dynamic(move || match current.get() {
+        Some(id) => {
+            if standalone {
+                // Keep the open conversation in the URL, so a reload or a shared link opens it.
                 let hash = location_hash();
                 if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {
                     replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
                 }
             }
-        }));
-    }
-    let list_failed = move || match list_error.get() {
-        Some(err) if !auth_failed.get() => Some(view! {
-            <ErrorBanner
-                message=format!("The conversations could not be loaded. {err}")
-                on_retry={
-                    let load_list = load_list.clone();
-                    move |()| load_list()
-                }
-            />
-        }),
-        _ => None,
+            let actions = cache.get(&client, &id, auth_failed);
+            conversation_view(actions, items)
+        }
+        None => dom::paragraph("pc-muted", None, "No conversation is open."),
+    });
+    let main = dom::parent(
+        "main",
+        dom::filler(|el| el.set_class_name("pc-main")),
+        vec![banner, open],
+    );
+    let class = if standalone {
+        "pc-layout"
+    } else {
+        "pc-layout pc-layout--widget"
     };
-    view! {
-        <div class=if standalone { "pc-layout" } else { "pc-layout pc-layout--widget" }>
-            {standalone.then(|| view! { <ConversationList items current/> })}
-            <main class="pc-main">
-                {move || auth_failed.get().then(|| view! {
-                    <ErrorBanner
-                        message="Your session has expired or the token is not valid. Please sign in again."
-                        on_sign_in=sign_out
-                    />
-                })}
-                {list_failed}
-                {move || match current.get() {
-                    Some(id) => view! {
-                        <ConversationView
-                            client=client.clone()
-                            conversation_id=id
-                            items
-                            auth_failed
-                        />
-                    }
-                    .into_any(),
-                    None => dom::paragraph("pc-muted", None, "No conversation is open."),
-                }}
-            </main>
-        </div>
+    let mut children = Vec::with_capacity(2);
+    if standalone {
+        children.push(conversation_list(items, current));
     }
+    children.push(main);
+    dom::parent(
+        "div",
+        dom::filler(move |el| el.set_class_name(class)),
+        children,
+    )
 }

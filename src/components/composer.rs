@@ -213,11 +213,11 @@ fn on_event(state: &Shared, event: &web_sys::Event) {
 }
 
 /// Builds the composer inside the form and wires its events.
-fn composer(form: Element, actions: ChatActions) {
+fn build(form: Element, actions: ChatActions) {
     form.set_class_name("pc-composer");
     let Some(doc) = dom::document() else { return };
     let conversation_id = actions.conversation_id.get_value();
-    let build = || -> Option<(B, B, B, B)> {
+    let parts = || -> Option<(B, B, B, B)> {
         let list = B::new(&doc, "ul", "pc-uploads")?
             .attr("aria-label", "Files to send")
             .attr("hidden", "");
@@ -236,7 +236,7 @@ fn composer(form: Element, actions: ChatActions) {
             .text("Send");
         Some((list, files, input, send))
     };
-    let Some((list, files, input, send_button)) = build() else {
+    let Some((list, files, input, send_button)) = parts() else {
         return;
     };
     let (Ok(input_el), Ok(files_el)) = (
@@ -278,9 +278,7 @@ fn composer(form: Element, actions: ChatActions) {
     );
 }
 
-/// The message composer of the open conversation.
-#[component]
-pub fn Composer() -> impl IntoView {
-    use_context::<ChatActions>()
-        .map(|actions| dom::host("form", dom::filler(move |form| composer(form, actions))))
+/// The message composer of the conversation of `actions`.
+pub fn composer_form(actions: ChatActions) -> AnyView {
+    dom::host("form", dom::filler(move |form| build(form, actions)))
 }

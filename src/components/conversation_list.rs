@@ -27,15 +27,12 @@ pub fn conversation_href(id: &str) -> String {
     }
 }
 
-/// `nav` "Conversations" with one link per conversation; the open one is
-/// `aria-current="page"`.
-#[component]
-pub fn ConversationList(
-    /// The conversations, in the API's order.
+/// `nav` "Conversations" with one link per conversation of `items` (in the API's order);
+/// the `current` one is `aria-current="page"`.
+pub fn conversation_list(
     items: RwSignal<Vec<ConversationItem>>,
-    /// The open conversation.
     current: RwSignal<Option<String>>,
-) -> impl IntoView {
+) -> AnyView {
     dom::host("nav", dom::filler(move |nav| links(nav, items, current)))
 }
 

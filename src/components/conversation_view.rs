@@ -2,12 +2,10 @@
 //! commands, live updates and unsent messages.
 
 use crate::actions::{ChatActions, LiveSink};
-use crate::api::Client;
-use crate::components::app::ActionsCache;
-use crate::components::composer::Composer;
+use crate::components::composer::composer_form;
 use crate::components::conversation_list::ConversationItem;
-use crate::components::error_banner::ErrorBanner;
-use crate::components::message_list::MessageList;
+use crate::components::error_banner::{error_banner, DISMISS, RETRY};
+use crate::components::message_list::message_list;
 use crate::dom;
 use crate::live::{self, Live};
 use crate::timeline::Timeline;
@@ -21,28 +19,10 @@ fn title(items: RwSignal<Vec<ConversationItem>>, id: &str) -> String {
         .unwrap_or_else(|| "Conversation".to_owned())
 }
 
-/// The conversation view: heading with the title, the feed, the composer.
-#[component]
-pub fn ConversationView(
-    /// The API client.
-    client: Client,
-    /// The conversation to show.
-    conversation_id: String,
-    /// The conversations, for its title.
-    items: RwSignal<Vec<ConversationItem>>,
-    /// Set when the server refuses the token.
-    auth_failed: RwSignal<bool>,
-) -> impl IntoView {
-    let actions = match use_context::<ActionsCache>() {
-        Some(cache) => cache.get(&client, &conversation_id, auth_failed),
-        None => ChatActions::new(
-            client.clone(),
-            conversation_id.clone(),
-            Timeline::default(),
-            String::new(),
-            auth_failed,
-        ),
-    };
+/// The view of the conversation of `actions`: heading with its title (from `items`), the
+/// feed, the composer.
+pub fn conversation_view(actions: ChatActions, items: RwSignal<Vec<ConversationItem>>) -> AnyView {
+    // The bubbles read the commands from the context.
     provide_context(actions);
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
     let start_live = move || {
@@ -70,46 +50,47 @@ pub fn ConversationView(
             start_live();
         }
     }));
-    let online = window_event_listener(leptos::ev::online, move |_| {
-        actions.load();
-        actions.retry_all();
+    if let Some(window) = web_sys::window() {
+        dom::listen(&window, &["online"], move |_| {
+            actions.load();
+            actions.retry_all();
+        });
+    }
+    let alert = dom::dynamic(move || match actions.alert.get() {
+        Some(message) => {
+            let dismiss = Rc::new(move || actions.alert.set(None));
+            error_banner(message, DISMISS, dismiss)
+        }
+        None => dom::nothing(),
     });
-    on_cleanup(move || online.remove());
-
-    let alert = move || {
-        actions.alert.get().map(|message| {
-            view! {
-                <ErrorBanner message on_dismiss=move |()| actions.alert.set(None)/>
-            }
-        })
-    };
-    let load_failed = move || {
-        let err = actions.load_error.get().filter(|e| !e.is_auth())?;
-        (!loaded.get()).then(|| {
-            view! {
-                <ErrorBanner
-                    message=format!("The messages could not be loaded. {err}")
-                    on_retry=move |()| actions.load()
-                />
-            }
-        })
-    };
+    let load_failed =
+        dom::dynamic(
+            move || match actions.load_error.get().filter(|e| !e.is_auth()) {
+                Some(err) if !loaded.get() => {
+                    let message = format!("The messages could not be loaded. {err}");
+                    error_banner(message, RETRY, Rc::new(move || actions.load()))
+                }
+                _ => dom::nothing(),
+            },
+        );
     let heading = dom::host(
         "h2",
         dom::filler(move |h| {
             h.set_class_name("pc-conv__title");
-            let id = conversation_id.clone();
+            let id = actions.conversation_id.get_value();
             let effect = RenderEffect::new(move |_| h.set_text_content(Some(&title(items, &id))));
             StoredValue::new_local(effect);
         }),
     );
-    view! {
-        <section class="pc-conv">
-            {heading}
-            {alert}
-            {load_failed}
-            <MessageList/>
-            <Composer/>
-        </section>
-    }
+    dom::parent(
+        "section",
+        dom::filler(|el| el.set_class_name("pc-conv")),
+        vec![
+            heading,
+            alert,
+            load_failed,
+            message_list(actions),
+            composer_form(actions),
+        ],
+    )
 }

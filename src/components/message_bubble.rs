@@ -1,6 +1,6 @@
 //! One message: an `article` with sender, text (as text, safe links only), time, status,
-//! actions, reactions and attachments. `MessageRow` reads the timeline; `MessageBubble`
-//! is the view, usable on its own.
+//! actions, reactions and attachments. The feed builds each row's article with
+//! [`row_article`], which reads the timeline; `MessageBubble` is the view, usable on its own.
 
 use crate::actions::ChatActions;
 use crate::components::{attachment_list, reaction_bar, reaction_picker};
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::Document;
+use web_sys::{Document, Element};
 
 /// Where a row sits in the feed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,23 +25,16 @@ pub struct RowMeta {
     pub setsize: i64,
 }
 
-/// A row of the feed, reading its message from the timeline by key.
-#[component]
-pub fn MessageRow(
-    /// The stable row key.
+/// The article of the feed's row `row_key` at `meta`, reading its message from the
+/// timeline of `actions`; `None` when the timeline has no such row.
+pub fn row_article(
+    doc: &Document,
+    actions: ChatActions,
     row_key: String,
-    /// Where the row sits.
-    #[prop(into)]
     meta: Signal<RowMeta>,
-) -> impl IntoView {
-    let Some(actions) = use_context::<ChatActions>() else {
-        return ().into_any();
-    };
+) -> Option<Element> {
     let timeline = actions.timeline;
-    let initial = timeline.with_untracked(|t| t.row(&row_key));
-    let Some(initial) = initial else {
-        return ().into_any();
-    };
+    let initial = timeline.with_untracked(|t| t.row(&row_key))?;
     let own = timeline.with_untracked(|t| t.is_mine(&initial.message));
     // One memo straight on the timeline: rows whose view did not change do not notify.
     let row = Memo::new(move |prev: Option<&RowView>| {
@@ -50,7 +43,12 @@ pub fn MessageRow(
             .or_else(|| prev.cloned())
             .unwrap_or_else(|| initial.clone())
     });
-    view! { <MessageBubble row meta own me=actions.me.get_value()/> }.into_any()
+    let article = doc.create_element("article").ok()?;
+    bubble(
+        article.clone(),
+        bubble_params(row.into(), meta, own, actions.me.get_value()),
+    );
+    Some(article)
 }
 
 /// Appends message text as text nodes, with safe links as `<a>`.
@@ -295,6 +293,12 @@ pub fn MessageBubble(
     #[prop(into)]
     me: String,
 ) -> impl IntoView {
+    let params = bubble_params(row, meta, own, me);
+    dom::host("article", dom::filler(move |el| bubble(el, params.clone())))
+}
+
+/// What [`bubble`] builds a message's article from.
+fn bubble_params(row: Signal<RowView>, meta: Signal<RowMeta>, own: bool, me: String) -> Bubble {
     let actions = use_context::<ChatActions>();
     let key = StoredValue::new(row.with_untracked(|r| r.key.clone()));
     let picker_open = RwSignal::new(false);
@@ -317,7 +321,7 @@ pub fn MessageBubble(
                 .unwrap_or_default(),
         ),
     };
-    let params = Bubble {
+    Bubble {
         key: key.get_value(),
         own,
         row,
@@ -335,8 +339,7 @@ pub fn MessageBubble(
             picker_open,
             confirm_delete,
         },
-    };
-    dom::host("article", dom::filler(move |el| bubble(el, params.clone())))
+    }
 }
 
 /// What the article's listener works with.

@@ -3,16 +3,18 @@
 //! Only the rows around the viewport are in the DOM (see [`crate::window`]).
 
 use crate::actions::ChatActions;
-use crate::components::message_bubble::{MessageRow, RowMeta};
+use crate::components::message_bubble::{row_article, RowMeta};
 use crate::dom::{self, B};
 use crate::format::{day_key, layout};
 use crate::time;
+use crate::timeline::Timeline;
 use crate::window::{self, Anchor, Heights, Span};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
 
 /// Distance from the bottom (px) that still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
@@ -27,15 +29,15 @@ const MIN_OVERSCAN: f64 = 400.0;
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
 
-/// The rows of the feed, and the first message of each day (`days`), above which a date
-/// line is drawn. The date line is a sibling of the articles, hidden from assistive
-/// technology (`role="feed"` may own only articles; each article has its own `<time>`), so
-/// an article never changes size when an older page of the same day moves the line up.
+/// The rows of the feed by key: where each sits and, for the first message of a day, its
+/// time, above which a date line is drawn. The date line is a sibling of the articles,
+/// hidden from assistive technology (`role="feed"` may own only articles; each article has
+/// its own `<time>`), so an article never changes size when an older page of the same day
+/// moves the line up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Rows {
     items: Vec<String>,
-    meta: HashMap<String, RowMeta>,
-    days: HashMap<String, i64>,
+    meta: HashMap<String, (RowMeta, Option<i64>)>,
 }
 
 /// The feed's bookkeeping between frames.
@@ -61,16 +63,16 @@ struct FeedState {
     read_pending: bool,
     /// Announcements waiting for the live region.
     announcements: Vec<String>,
-}
-
-/// The feed's own elements, set as they are built.
-#[derive(Default)]
-struct FeedDom {
+    /// The feed's own elements, set as they are built: the feed, its upper and lower
+    /// spacers, and the live region.
     feed: Option<web_sys::HtmlElement>,
     top: Option<web_sys::Element>,
     bottom: Option<web_sys::Element>,
     region: Option<web_sys::Element>,
 }
+
+/// The feed's bookkeeping and elements.
+type Feed = StoredValue<FeedState, LocalStorage>;
 
 fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = feed.query_selector_all("article[data-key]") else {
@@ -141,7 +143,7 @@ fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
 /// puts the focus back on it once it is in place, before the next key press: a keyboard
 /// user keeps their place. Only while the window is being changed (`state.placing`): a
 /// focus the reader moves away themselves is left alone.
-fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: StoredValue<FeedState>) {
+fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: Feed) {
     if lost.related_target().is_some() || !state.try_with_value(|s| s.placing).unwrap_or(false) {
         return;
     }
@@ -245,18 +247,142 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
 
 /// The date line above the first message of a day: a sibling of the articles, hidden from
 /// assistive technology (each article has its own `<time>`).
-fn day_line(ts: protocol_api::Timestamp) -> AnyView {
-    dom::host(
-        "div",
-        dom::filler(move |el| {
-            let Some(doc) = dom::document() else { return };
-            let label = B::new(&doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
-            B(el)
-                .attr("class", "pc-day")
-                .attr("aria-hidden", "true")
-                .child(label);
-        }),
+fn day_line(doc: &Document, ts: protocol_api::Timestamp) -> Option<Element> {
+    let label = B::new(doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
+    Some(
+        B::new(doc, "div", "pc-day")?
+            .attr("aria-hidden", "true")
+            .child(label)
+            .0,
     )
+}
+
+/// A rendered row: its reactive owner (disposed with it), date line (with its day) and
+/// article.
+struct Mounted {
+    _owner: Owner,
+    day: Option<(i64, Element)>,
+    article: Element,
+}
+
+impl Mounted {
+    fn remove(&self) {
+        if let Some((_, day)) = &self.day {
+            day.remove();
+        }
+        self.article.remove();
+    }
+}
+
+/// Keeps the rows of `shown` between `top` (the upper spacer) and the lower spacer of
+/// `feed`, keyed: a row that stays keeps its nodes, and nodes already in order are not
+/// moved (moving a focused node would take its focus away). Each row reads its message
+/// from the timeline of `actions` and gets its own owner under `owner`.
+fn keyed_rows(
+    actions: ChatActions,
+    feed: Element,
+    top: Element,
+    owner: Owner,
+    shown: Memo<Vec<String>>,
+    rows: Memo<Rows>,
+) {
+    let Some(doc) = dom::document() else { return };
+    // Few rows are rendered at once: a list is smaller than a map.
+    let mut mounted = Vec::<(String, Mounted)>::new();
+    let effect = RenderEffect::new(move |_| {
+        let keys = shown.get();
+        let days: Vec<Option<i64>> = rows.with(|r| {
+            keys.iter()
+                .map(|k| r.meta.get(k).and_then(|m| m.1))
+                .collect()
+        });
+        mounted.retain(|(key, row)| {
+            let keep = keys.contains(key);
+            if !keep {
+                row.remove();
+            }
+            keep
+        });
+        let mut cursor = top.next_sibling();
+        for (key, day) in keys.iter().zip(days) {
+            if !mounted.iter().any(|(k, _)| k == key) {
+                // The row's memo and effects belong to its owner (the effect's own owner
+                // is cleaned up before every run).
+                let row_owner = owner.child();
+                let article = row_owner.with(|| {
+                    let at = key.clone();
+                    let meta = Memo::new(move |_| {
+                        rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default())
+                    });
+                    row_article(&doc, actions, key.clone(), meta.into())
+                });
+                let Some(article) = article else { continue };
+                let row = Mounted {
+                    _owner: row_owner,
+                    day: None,
+                    article,
+                };
+                mounted.push((key.clone(), row));
+            }
+            let Some((_, row)) = mounted.iter_mut().find(|(k, _)| k == key) else {
+                continue;
+            };
+            if row.day.as_ref().map(|d| d.0) != day {
+                if let Some((_, old)) = row.day.take() {
+                    old.remove();
+                }
+                row.day = day.and_then(|ts| Some((ts, day_line(&doc, ts)?)));
+            }
+            for node in row.day.iter().map(|d| &d.1).chain([&row.article]) {
+                if cursor.as_ref().is_some_and(|c| c.is_same_node(Some(node))) {
+                    cursor = node.next_sibling();
+                } else {
+                    let _ = feed.insert_before(node, cursor.as_ref());
+                }
+            }
+        }
+    });
+    StoredValue::new_local(effect);
+}
+
+/// The feed's status line (a page loading, or the start of the conversation) and its
+/// `aria-busy`, kept up to date; the line is replaced only when it changes.
+fn status_line(feed: Element, timeline: RwSignal<Timeline>) {
+    let Some(doc) = dom::document() else { return };
+    let mut line: Option<(&'static str, Element)> = None;
+    let effect = RenderEffect::new(move |_| {
+        let (loaded, loading, more) =
+            timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
+        let busy = if !loaded || loading { "true" } else { "false" };
+        let _ = feed.set_attribute("aria-busy", busy);
+        let wanted = if loading {
+            Some(("pc-feed__status", "Loading older messages…"))
+        } else if loaded && !more {
+            Some((
+                "pc-feed__start",
+                "This is the beginning of the conversation",
+            ))
+        } else if !loaded {
+            Some(("pc-feed__status pc-muted", "Loading messages…"))
+        } else {
+            None
+        };
+        if wanted.map(|w| w.1) == line.as_ref().map(|l| l.0) {
+            return;
+        }
+        if let Some((_, old)) = line.take() {
+            old.remove();
+        }
+        line = wanted.and_then(|(class, text)| {
+            let mut p = B::new(&doc, "p", class)?.text(text);
+            if loading {
+                p = p.attr("role", "status");
+            }
+            let _ = feed.prepend_with_node_1(&p.0);
+            Some((text, p.0))
+        });
+    });
+    StoredValue::new_local(effect);
 }
 
 /// "Jump to latest" with the count of new messages below.
@@ -291,39 +417,10 @@ fn announce(region: &web_sys::Element, batch: &[String]) {
     }
 }
 
-/// A spacer standing in for the rows above (`above`) or below the window, as tall as they
-/// are; the element goes into `slot` for measuring.
-fn spacer(span: Memo<Span>, above: bool, refs: StoredValue<FeedDom, LocalStorage>) -> AnyView {
-    dom::host(
-        "div",
-        dom::filler(move |el| {
-            let el = B(el)
-                .attr("class", "pc-feed__spacer")
-                .attr("aria-hidden", "true")
-                .0;
-            refs.update_value(|d| {
-                let slot = if above { &mut d.top } else { &mut d.bottom };
-                *slot = Some(el.clone());
-            });
-            let effect = RenderEffect::new(move |_| {
-                let height = span.with(|s| if above { s.above } else { s.below });
-                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = el.style().set_property("height", &px(height));
-                }
-            });
-            StoredValue::new_local(effect);
-        }),
-    )
-}
-
 /// Queues `text` for the live region: the region is emptied at once and the queue is
 /// written a tick later, so every announcement is a fresh addition (the same text twice
 /// is still two announcements).
-fn queue_announcement(
-    state: StoredValue<FeedState>,
-    refs: StoredValue<FeedDom, LocalStorage>,
-    text: String,
-) {
+fn queue_announcement(state: Feed, text: String) {
     let first = state
         .try_update_value(|s| {
             s.announcements.push(text);
@@ -333,14 +430,14 @@ fn queue_announcement(
     if !first {
         return;
     }
-    refs.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
+    state.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
     set_timeout(
         move || {
             let Some(batch) = state.try_update_value(|s| std::mem::take(&mut s.announcements))
             else {
                 return;
             };
-            refs.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
+            state.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
         },
         std::time::Duration::from_millis(100),
     );
@@ -379,12 +476,9 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// `role="feed"` "Messages" with its status lines, live region and "Jump to latest".
-#[component]
-pub fn MessageList() -> impl IntoView {
-    let Some(actions) = use_context::<ChatActions>() else {
-        return ().into_any();
-    };
+/// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live
+/// region and "Jump to latest".
+pub fn message_list(actions: ChatActions) -> AnyView {
     let timeline = actions.timeline;
     let rows = Memo::new(move |_| {
         timeline.with(|t| {
@@ -405,37 +499,31 @@ pub fn MessageList() -> impl IntoView {
             };
             let mut rows = Rows::default();
             for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
-                if l.new_day {
-                    rows.days.insert(key.clone(), *ts);
-                }
+                let meta = RowMeta {
+                    grouped: l.grouped,
+                    posinset: i + 1,
+                    setsize,
+                };
                 rows.items.push(key.clone());
-                rows.meta.insert(
-                    key.clone(),
-                    RowMeta {
-                        grouped: l.grouped,
-                        posinset: i + 1,
-                        setsize,
-                    },
-                );
+                rows.meta
+                    .insert(key.clone(), (meta, l.new_day.then_some(*ts)));
             }
             rows
         })
     });
     let loaded = move || timeline.with(|t| t.is_loaded());
-    let loading_older = move || timeline.with(|t| t.is_loading_older());
 
-    // Bookkeeping and elements in one stored value each (every stored type costs wasm).
-    let state = StoredValue::new(FeedState {
+    // Bookkeeping and elements in one stored value (every stored type costs wasm).
+    let state: Feed = StoredValue::new_local(FeedState {
         viewport: DEFAULT_VIEWPORT,
         ..FeedState::default()
     });
-    let dom_refs = StoredValue::new_local(FeedDom::default());
     let unseen = RwSignal::new(0u32);
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
     let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
 
-    let feed_el = move || dom_refs.try_with_value(|d| d.feed.clone()).flatten();
+    let feed_el = move || state.try_with_value(|d| d.feed.clone()).flatten();
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
@@ -497,7 +585,7 @@ pub fn MessageList() -> impl IntoView {
     // resized above it, or when the window moves).
     let settle = move || {
         let Some(el) = feed_el() else { return };
-        let end = dom_refs.with_value(|d| {
+        let end = state.with_value(|d| {
             d.bottom
                 .as_ref()
                 .map(|b| b.get_bounding_client_rect().top())
@@ -594,7 +682,7 @@ pub fn MessageList() -> impl IntoView {
             if !at_bottom() {
                 unseen.update(|u| *u += (now.2 - incoming) as u32);
             }
-            queue_announcement(state, dom_refs, actions.announcement.get_untracked());
+            queue_announcement(state, actions.announcement.get_untracked());
         }
         now
     });
@@ -635,7 +723,7 @@ pub fn MessageList() -> impl IntoView {
                 .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
             seen.or_else(|| {
-                let spacer = dom_refs.with_value(|d| d.top.clone())?;
+                let spacer = state.with_value(|d| d.top.clone())?;
                 let y =
                     el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
                 state.with_value(|s| {
@@ -659,21 +747,6 @@ pub fn MessageList() -> impl IntoView {
         mark_read();
     };
 
-    let render = move |key: String| {
-        let meta = {
-            let key = key.clone();
-            Memo::new(move |_| rows.with(|r| r.meta.get(&key).copied().unwrap_or_default()))
-        };
-        let day = {
-            let key = key.clone();
-            move || rows.with(|r| r.days.get(&key).copied())
-        };
-        view! {
-            {move || day().map(day_line)}
-            <MessageRow row_key=key meta/>
-        }
-    };
-
     let live_region = dom::host(
         "div",
         dom::filler(move |el| {
@@ -681,10 +754,34 @@ pub fn MessageList() -> impl IntoView {
                 .attr("class", "pc-visually-hidden")
                 .attr("aria-live", "polite")
                 .attr("aria-atomic", "false");
-            dom_refs.update_value(|d| d.region = Some(el.0));
+            state.update_value(|d| d.region = Some(el.0));
         }),
     );
-    let feed_events = dom::filler(move |el| {
+    let owner = Owner::current().unwrap_or_default();
+    let feed = dom::filler(move |el| {
+        let Some(doc) = dom::document() else { return };
+        let el = B(el)
+            .attr("class", "pc-feed")
+            .attr("role", "feed")
+            .attr("aria-label", "Messages")
+            .0;
+        // The spacers stand in for the rows above and below the window, as tall as they are.
+        let spacer = || {
+            Some(
+                B::new(&doc, "div", "pc-feed__spacer")?
+                    .attr("aria-hidden", "true")
+                    .0,
+            )
+        };
+        let (Some(top), Some(bottom)) = (spacer(), spacer()) else {
+            return;
+        };
+        let _ = el.append_with_node_2(&top, &bottom);
+        state.update_value(|d| {
+            d.feed = el.clone().dyn_into().ok();
+            d.top = Some(top.clone());
+            d.bottom = Some(bottom.clone());
+        });
         dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
             Some(key) => move_through_feed(key),
             None => on_scroll(),
@@ -696,50 +793,26 @@ pub fn MessageList() -> impl IntoView {
                 keep_focus(&feed, lost, state);
             }
         });
-        let busy = el.clone();
+        status_line(el.clone(), timeline);
+        let heights = [top.clone(), bottom];
         let effect = RenderEffect::new(move |_| {
-            let value = if !loaded() || loading_older() {
-                "true"
-            } else {
-                "false"
-            };
-            let _ = busy.set_attribute("aria-busy", value);
+            let (above, below) = span.with(|s| (s.above, s.below));
+            for (spacer, height) in heights.iter().zip([above, below]) {
+                if let Some(spacer) = spacer.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = spacer.style().set_property("height", &px(height));
+                }
+            }
         });
         StoredValue::new_local(effect);
-        dom_refs.update_value(|d| d.feed = el.dyn_into().ok());
+        keyed_rows(actions, el, top, owner.clone(), shown, rows);
     });
-
-    view! {
-        <div class="pc-feed-wrap">
-            <div
-                class="pc-feed"
-                role="feed"
-                aria-label="Messages"
-                use:feed_events
-            >
-                {move || {
-                    let (loaded, loading, more) =
-                        timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
-                    if loading {
-                        Some(dom::paragraph("pc-feed__status", Some("status"), "Loading older messages…"))
-                    } else if loaded && !more {
-                        Some(dom::paragraph("pc-feed__start", None, "This is the beginning of the conversation"))
-                    } else if !loaded {
-                        Some(dom::paragraph("pc-feed__status pc-muted", None, "Loading messages…"))
-                    } else {
-                        None
-                    }
-                }}
-                {spacer(span, true, dom_refs)}
-                <For each=move || shown.get() key=String::clone children=render/>
-                {spacer(span, false, dom_refs)}
-            </div>
-            {move || {
-                let n = unseen.get();
-                (n > 0).then(|| jump_button(n, stick))
-            }}
-            {live_region}
-        </div>
-    }
-    .into_any()
+    let jump = dom::dynamic(move || match unseen.get() {
+        0 => dom::nothing(),
+        n => jump_button(n, stick),
+    });
+    dom::parent(
+        "div",
+        dom::filler(|el| el.set_class_name("pc-feed-wrap")),
+        vec![dom::host("div", feed), jump, live_region],
+    )
 }

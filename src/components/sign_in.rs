@@ -3,27 +3,22 @@
 
 use crate::dom::{self, B};
 use crate::storage;
-use leptos::prelude::*;
+use leptos::prelude::AnyView;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
-/// Textbox "API token" and button "Sign in": signing in keeps the token for this tab,
-/// clears `auth_failed` and sets `token`.
-#[component]
-pub fn SignIn(
-    /// Set to the entered token.
-    token: RwSignal<Option<String>>,
-    /// Cleared on signing in.
-    auth_failed: RwSignal<bool>,
-) -> impl IntoView {
+/// Textbox "API token" and button "Sign in": signing in keeps the token for this tab and
+/// calls `signed_in` with it.
+pub fn sign_in(signed_in: Rc<dyn Fn(String)>) -> AnyView {
     dom::host(
         "form",
-        dom::filler(move |form| fields(form, token, auth_failed)),
+        dom::filler(move |form| fields(form, signed_in.clone())),
     )
 }
 
 /// The title, the "API token" field and the "Sign in" button; submitting a non-blank
 /// token signs in with it, trimmed.
-fn fields(form: web_sys::Element, token: RwSignal<Option<String>>, auth_failed: RwSignal<bool>) {
+fn fields(form: web_sys::Element, signed_in: Rc<dyn Fn(String)>) {
     let Some(doc) = dom::document() else { return };
     let input = B::new(&doc, "input", "pc-input").map(|i| {
         i.attr("type", "password")
@@ -52,8 +47,7 @@ fn fields(form: web_sys::Element, token: RwSignal<Option<String>>, auth_failed: 
         let value = field.value().trim().to_owned();
         if !value.is_empty() {
             storage::set_token(&value);
-            auth_failed.set(false);
-            token.set(Some(value));
+            signed_in(value);
         }
     });
 }
