@@ -32,11 +32,7 @@ scripts/size.sh --check
 say "End-to-end tests in headless Chromium against protocol-server"
 (cd tests/e2e && { [ -d node_modules ] && npm ls --silent >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && npm test)
 
-# The quick benchmark (fewer runs, 2,000 messages): a broken budget fails the run. Two
-# budgets are not met yet and are waived here, each held by a regression ceiling instead
-# (README "Performance", "Size"): the transfer size (scripts/size.sh --check above) and the
-# time to the first message on this 2-core machine (ceiling 450 ms). Remove the waivers
-# once they fit.
+# The quick benchmark (fewer runs, 2,000 messages): a broken budget fails the run.
 say "Benchmark, quick (budgets)"
 { [ -d bench/node_modules ] && npm ls --prefix bench --silent >/dev/null 2>&1; } || npm ci --prefix bench --no-audit --no-fund
-node bench/run.mjs --quick --waive transfer_gzip,first_message_ms --ceiling first_message_ms=450
+node bench/run.mjs --quick
