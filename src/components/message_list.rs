@@ -583,8 +583,9 @@ pub fn message_list(actions: ChatActions) -> AnyView {
     // After the DOM changed: measure the rendered rows, then put the reader back: at the
     // bottom, or the anchor row at its offset (no jump when rows are added, removed or
     // resized above it, or when the window moves).
+    // Returns true after the first layout of rows, which leaves the overscan to the caller.
     let settle = move || {
-        let Some(el) = feed_el() else { return };
+        let Some(el) = feed_el() else { return false };
         let end = state.with_value(|d| {
             d.bottom
                 .as_ref()
@@ -627,23 +628,31 @@ pub fn message_list(actions: ChatActions) -> AnyView {
             refocus(&el, &key);
         }
         // Read the settled position: near the top it loads the next older page, and a
-        // window that still falls short moves again. The first rows paint without their
-        // overscan: the window takes it on in a task after this frame.
-        if first_layout {
-            set_timeout(
-                move || {
-                    replace.try_update(|n| *n += 1);
-                    feed_el().iter().for_each(rescan);
-                },
-                std::time::Duration::ZERO,
-            );
-        } else {
+        // window that still falls short moves again (after the first layout, once the
+        // overscan is in).
+        if !first_layout {
             rescan(&el);
         }
+        first_layout
     };
     let settle_next_frame = move || {
         state.update_value(|s| s.settling = true);
-        request_animation_frame(settle);
+        request_animation_frame(move || {
+            if settle() {
+                // The first rows paint without their overscan: the window takes it on in a
+                // task after that frame, and is settled again in the next one.
+                set_timeout(
+                    move || {
+                        state.update_value(|s| s.settling = true);
+                        replace.try_update(|n| *n += 1);
+                        request_animation_frame(move || {
+                            settle();
+                        });
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+        });
     };
     // To the bottom, for good (my own send, "Jump to latest", the first page).
     let stick = move || {
