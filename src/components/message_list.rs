@@ -583,7 +583,8 @@ pub fn message_list(actions: ChatActions) -> AnyView {
     // After the DOM changed: measure the rendered rows, then put the reader back: at the
     // bottom, or the anchor row at its offset (no jump when rows are added, removed or
     // resized above it, or when the window moves).
-    // Returns true after the first layout of rows, which leaves the overscan to the caller.
+    // Returns true after the first layout of rows (not of the empty feed), which leaves the
+    // overscan to the caller.
     let settle = move || {
         let Some(el) = feed_el() else { return false };
         let end = state.with_value(|d| {
@@ -594,10 +595,9 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         let (anchor, first_layout) = state
             .try_update_value(|s| {
                 s.viewport = f64::from(el.client_height()).max(1.0);
-                let first_layout = !s.laid_out;
-                if let Some(end) = end {
-                    s.laid_out |= measure(&el, end, &mut s.heights) > 0;
-                }
+                let measured = end.map_or(0, |end| measure(&el, end, &mut s.heights));
+                let first_layout = !s.laid_out && measured > 0;
+                s.laid_out |= first_layout;
                 (s.anchor.clone(), first_layout)
             })
             .unwrap_or((Anchor::Bottom, false));
