@@ -1,6 +1,6 @@
-//! The commands of the open conversation (`ChatActions`), given to every component
-//! through one context. Each command changes the [`Timeline`] at once (optimistic), talks
-//! to the API, then reconciles with the answer.
+//! The commands of the open conversation (`ChatActions`), passed to the view, feed and
+//! composer, and to the bubbles through a context. Each command changes the [`Timeline`] at
+//! once (optimistic), talks to the API, then reconciles with the answer.
 
 use crate::api::{as_contact, ApiError, Client, Cursor};
 use crate::live::Sink;
