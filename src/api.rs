@@ -149,7 +149,7 @@ pub fn events_url(
     url
 }
 
-type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
+type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T>>>;
 
 /// A success answer: status, parsed body and `ETag`.
 struct Answer {
@@ -237,7 +237,7 @@ impl Client {
         path: &str,
         body: Option<String>,
         extra: &[(&str, &str)],
-    ) -> BoxFuture<'static, Result<Answer, ApiError>> {
+    ) -> BoxFuture<Result<Answer, ApiError>> {
         let sent = self.start(method, path, body, extra);
         Box::pin(async move { receive(sent?).await })
     }

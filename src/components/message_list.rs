@@ -305,28 +305,30 @@ fn keyed_rows(
         });
         let mut cursor = top.next_sibling();
         for (key, day) in keys.iter().zip(days) {
-            if !mounted.iter().any(|(k, _)| k == key) {
-                // The row's memo and effects belong to its owner (the effect's own owner
-                // is cleaned up before every run).
-                let row_owner = owner.child();
-                let article = row_owner.with(|| {
-                    let at = key.clone();
-                    let meta = Memo::new(move |_| {
-                        rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default())
+            let at = match mounted.iter().position(|(k, _)| k == key) {
+                Some(at) => at,
+                None => {
+                    // The row's memo and effects belong to its owner (the effect's own
+                    // owner is cleaned up before every run).
+                    let row_owner = owner.child();
+                    let article = row_owner.with(|| {
+                        let at = key.clone();
+                        let meta = Memo::new(move |_| {
+                            rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default())
+                        });
+                        row_article(&doc, actions, key.clone(), meta.into())
                     });
-                    row_article(&doc, actions, key.clone(), meta.into())
-                });
-                let Some(article) = article else { continue };
-                let row = Mounted {
-                    _owner: row_owner,
-                    day: None,
-                    article,
-                };
-                mounted.push((key.clone(), row));
-            }
-            let Some((_, row)) = mounted.iter_mut().find(|(k, _)| k == key) else {
-                continue;
+                    let Some(article) = article else { continue };
+                    let row = Mounted {
+                        _owner: row_owner,
+                        day: None,
+                        article,
+                    };
+                    mounted.push((key.clone(), row));
+                    mounted.len() - 1
+                }
             };
+            let row = &mut mounted[at].1;
             if row.day.as_ref().map(|d| d.0) != day {
                 if let Some((_, old)) = row.day.take() {
                     old.remove();
