@@ -32,10 +32,7 @@ scripts/size.sh --check
 say "End-to-end tests in headless Chromium against protocol-server"
 (cd tests/e2e && { [ -d node_modules ] && npm ls --silent >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && npm test)
 
-# The quick benchmark (fewer runs, 2,000 messages): a broken budget fails the run. One is
-# waived and held by a regression ceiling instead (README "Performance"): the time to the
-# first message, whose median on this 2-core machine swings between about 255 and 320 ms with
-# the machine's state, across its 300 ms budget.
+# The quick benchmark (fewer runs, 2,000 messages): a broken budget fails the run.
 say "Benchmark, quick (budgets)"
 { [ -d bench/node_modules ] && npm ls --prefix bench --silent >/dev/null 2>&1; } || npm ci --prefix bench --no-audit --no-fund
-node bench/run.mjs --quick --waive first_message_ms --ceiling first_message_ms=400
+node bench/run.mjs --quick
