@@ -350,7 +350,13 @@ impl ChatActions {
         if event.payload.conversation_id != self.conversation_id.get_value() {
             return;
         }
-        if let Some(change) = self.timeline.try_update(|t| t.apply_event(event)) {
+        // Rows and the feed hear of it only when something visible changed (the echo of
+        // my own read mark, for one, changes nothing).
+        let applied = self.timeline.try_maybe_update(|t| {
+            let change = t.apply_event(event);
+            (change != Change::None, change)
+        });
+        if let Some(change) = applied {
             self.announce(change);
         }
     }
@@ -679,9 +685,8 @@ impl ChatActions {
                     ..Default::default()
                 };
                 if let Ok((message, _)) = this.client().update(&id, &body, None).await {
-                    this.timeline.update(|t| {
-                        t.apply_updated(message);
-                    });
+                    this.timeline
+                        .maybe_update(|t| t.apply_updated(message) != Change::None);
                 }
             });
         }

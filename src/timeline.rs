@@ -79,6 +79,8 @@ pub struct RowView {
     pub status: Status,
     /// An edit is on its way.
     pub editing: bool,
+    /// The row's revision when this view was taken (see [`Timeline::rev`]).
+    pub rev: u64,
 }
 
 /// An edit to put on the wire now.
@@ -284,20 +286,19 @@ impl Timeline {
             message,
             status: entry.status,
             editing: entry.edit_in_flight.is_some(),
+            rev: entry.rev,
         })
     }
 
     /// (key, sender id, created_at) of every shown row, for grouping and separators.
-    pub fn outline(&self) -> Vec<(String, String, Timestamp)> {
-        self.visible()
-            .map(|e| {
-                (
-                    e.key.clone(),
-                    e.message.contact.id.clone(),
-                    e.message.created_at,
-                )
-            })
-            .collect()
+    pub fn outline(&self) -> impl Iterator<Item = (&str, &str, Timestamp)> {
+        self.visible().map(|e| {
+            (
+                e.key.as_str(),
+                e.message.contact.id.as_str(),
+                e.message.created_at,
+            )
+        })
     }
 
     /// The cursor for the next older page: the oldest server message loaded.

@@ -92,6 +92,7 @@ fn row(text: &str) -> RowView {
         },
         status: Status::Sent,
         editing: false,
+        rev: 0,
     }
 }
 

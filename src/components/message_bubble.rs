@@ -36,12 +36,14 @@ pub fn row_article(
     let timeline = actions.timeline;
     let initial = timeline.with_untracked(|t| t.row(&row_key))?;
     let own = timeline.with_untracked(|t| t.is_mine(&initial.message));
-    // One memo straight on the timeline: rows whose view did not change do not notify.
-    let row = Memo::new(move |prev: Option<&RowView>| {
-        timeline
-            .with(|t| t.row(&row_key))
-            .or_else(|| prev.cloned())
-            .unwrap_or_else(|| initial.clone())
+    // One memo straight on the timeline: a row whose revision did not change is neither
+    // copied nor compared, and does not notify. A row that left the timeline keeps its
+    // last view until the feed removes it.
+    let row = Memo::new_owning(move |last: Option<RowView>| {
+        timeline.with(|t| match (last, t.rev(&row_key)) {
+            (Some(last), rev) if rev.is_none_or(|rev| rev == last.rev) => (last, false),
+            _ => (t.row(&row_key).unwrap_or_else(|| initial.clone()), true),
+        })
     });
     let article = doc.create_element("article").ok()?;
     bubble(

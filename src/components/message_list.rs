@@ -11,6 +11,7 @@ use crate::timeline::Timeline;
 use crate::window::{self, Anchor, Heights, Span};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol_api::Timestamp;
 use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -34,10 +35,62 @@ const ANNOUNCEMENTS_KEPT: usize = 5;
 /// hidden from assistive technology (`role="feed"` may own only articles; each article has
 /// its own `<time>`), so an article never changes size when an older page of the same day
 /// moves the line up.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Rows {
     items: Vec<String>,
     meta: HashMap<String, (RowMeta, Option<i64>)>,
+    /// What they were laid out from: (key, sender id, created_at) of every row, and
+    /// whether older messages remain.
+    outline: Vec<(String, String, Timestamp)>,
+    has_more: bool,
+}
+
+impl Rows {
+    /// Lays out every row of `timeline`: grouping, date lines and positions in the set.
+    fn of(timeline: &Timeline) -> Self {
+        let outline: Vec<(String, String, Timestamp)> = timeline
+            .outline()
+            .map(|(key, sender, ts)| (key.to_owned(), sender.to_owned(), ts))
+            .collect();
+        let input: Vec<(&str, Timestamp, i64)> = outline
+            .iter()
+            .map(|(_, sender, ts)| {
+                (
+                    sender.as_str(),
+                    *ts,
+                    day_key(*ts, time::offset_east_minutes(*ts)),
+                )
+            })
+            .collect();
+        let has_more = timeline.has_more();
+        let setsize = if has_more { -1 } else { outline.len() as i64 };
+        let mut items = Vec::with_capacity(outline.len());
+        let mut meta = HashMap::with_capacity(outline.len());
+        for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
+            let row = RowMeta {
+                grouped: l.grouped,
+                posinset: i + 1,
+                setsize,
+            };
+            items.push(key.clone());
+            meta.insert(key.clone(), (row, l.new_day.then_some(*ts)));
+        }
+        Self {
+            items,
+            meta,
+            outline,
+            has_more,
+        }
+    }
+
+    /// True when `timeline` still has these rows: no row added, removed or moved, and the
+    /// beginning neither reached nor lost. Edits, reactions and read marks leave them.
+    fn still_fit(&self, timeline: &Timeline) -> bool {
+        self.has_more == timeline.has_more()
+            && timeline.outline().eq(self
+                .outline
+                .iter()
+                .map(|(key, sender, ts)| (key.as_str(), sender.as_str(), *ts)))
+    }
 }
 
 /// The feed's bookkeeping between frames.
@@ -247,7 +300,7 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
 
 /// The date line above the first message of a day: a sibling of the articles, hidden from
 /// assistive technology (each article has its own `<time>`).
-fn day_line(doc: &Document, ts: protocol_api::Timestamp) -> Option<Element> {
+fn day_line(doc: &Document, ts: Timestamp) -> Option<Element> {
     let label = B::new(doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
     Some(
         B::new(doc, "div", "pc-day")?
@@ -482,35 +535,12 @@ fn page_visible() -> bool {
 /// region and "Jump to latest".
 pub fn message_list(actions: ChatActions) -> AnyView {
     let timeline = actions.timeline;
-    let rows = Memo::new(move |_| {
-        timeline.with(|t| {
-            let outline = t.outline();
-            let days: Vec<i64> = outline
-                .iter()
-                .map(|(_, _, ts)| day_key(*ts, time::offset_east_minutes(*ts)))
-                .collect();
-            let input: Vec<(&str, i64, i64)> = outline
-                .iter()
-                .zip(&days)
-                .map(|((_, sender, ts), day)| (sender.as_str(), *ts, *day))
-                .collect();
-            let setsize = if t.has_more() {
-                -1
-            } else {
-                outline.len() as i64
-            };
-            let mut rows = Rows::default();
-            for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
-                let meta = RowMeta {
-                    grouped: l.grouped,
-                    posinset: i + 1,
-                    setsize,
-                };
-                rows.items.push(key.clone());
-                rows.meta
-                    .insert(key.clone(), (meta, l.new_day.then_some(*ts)));
-            }
-            rows
+    // Laid out again only when the rows themselves changed: an edit, a reaction or a read
+    // mark costs one comparison of the outline, not a new layout of every loaded row.
+    let rows = Memo::new_owning(move |last: Option<Rows>| {
+        timeline.with(|t| match last {
+            Some(last) if last.still_fit(t) => (last, false),
+            _ => (Rows::of(t), true),
         })
     });
     let loaded = move || timeline.with(|t| t.is_loaded());

@@ -774,3 +774,95 @@ fn my_send_confirmed_after_the_page_was_requested_is_not_taken_for_deleted() {
     t.reconcile_newest(after_m0_m1(vec![msg("n2", frank(), "n", 30)]), mark);
     assert!(t.row("cid1").is_some(), "the confirmed send stays");
 }
+
+/// The views of every row, without their revisions.
+fn views(t: &Timeline) -> Vec<(RowView, u64)> {
+    t.keys()
+        .iter()
+        .filter_map(|k| t.row(k))
+        .map(|mut v| {
+            let rev = std::mem::take(&mut v.rev);
+            (v, rev)
+        })
+        .collect()
+}
+
+fn outline(t: &Timeline) -> (Vec<(String, String, Timestamp)>, bool) {
+    let rows = t
+        .outline()
+        .map(|(k, s, ts)| (k.to_owned(), s.to_owned(), ts))
+        .collect();
+    (rows, t.has_more())
+}
+
+/// Applies `step`, which must change what some row shows: every row whose view changed
+/// has a new revision, and the outline changed only when `reshapes`. Returns the step's
+/// result.
+fn step<T>(
+    t: &mut Timeline,
+    name: &str,
+    reshapes: bool,
+    step: impl FnOnce(&mut Timeline) -> T,
+) -> T {
+    let (before, shape) = (views(t), outline(t));
+    let result = step(t);
+    let mut changed = false;
+    for (view, rev) in views(t) {
+        match before.iter().find(|(v, _)| v.key == view.key) {
+            Some((old, old_rev)) if *old != view => {
+                changed = true;
+                assert_ne!(
+                    *old_rev, rev,
+                    "{name}: row {} changed, same revision",
+                    view.key
+                );
+            }
+            Some(_) => {}
+            None => changed = true,
+        }
+    }
+    let reshaped = shape != outline(t);
+    assert!(changed || reshaped, "{name} changed nothing");
+    assert_eq!(reshaped, reshapes, "{name}: outline changed: {reshaped}");
+    result
+}
+
+/// The feed relies on it: a row whose view changed has a new revision, and only adding,
+/// removing or moving rows (or reaching the beginning) changes the outline.
+#[test]
+fn every_change_to_a_row_changes_its_revision() {
+    let mut t = loaded(3, true);
+    let ticket = step(&mut t, "send", true, |t| send(t, "c1", "hi"));
+    let edit = step(&mut t, "edit", false, |t| t.edit_begin("m1", "new")).expect("edit");
+    step(&mut t, "edit again", false, |t| t.edit_begin("m1", "newer"));
+    step(&mut t, "edit fails", false, |t| {
+        t.edit_failed("m1", edit.seq)
+    });
+    let (seq, _, _) =
+        step(&mut t, "react", false, |t| t.react_begin("m2", "heart")).expect("react");
+    step(&mut t, "reaction fails", false, |t| {
+        t.react_failed("m2", seq)
+    });
+    step(&mut t, "read", false, |t| {
+        let mut m = msg("m0", frank(), "t0", 0);
+        m.read_at = Some(50);
+        t.apply_updated(m)
+    });
+    step(&mut t, "edited elsewhere", false, |t| {
+        t.apply_updated(updated(msg("m2", frank(), "t2", 20), "x", 60))
+    });
+    step(&mut t, "send fails", false, |t| {
+        t.send_failed(&ticket.client_id)
+    });
+    step(&mut t, "retry", false, |t| t.retry(&ticket.client_id));
+    step(&mut t, "delete", true, |t| t.delete_begin("m0"));
+    step(&mut t, "delete fails", true, |t| t.delete_failed("m0"));
+    step(&mut t, "older page", true, |t| {
+        t.begin_older();
+        t.older_loaded(page(vec![msg("o1", frank(), "a", -10)], false));
+    });
+    step(&mut t, "new from Frank", true, |t| {
+        t.apply_created(msg("m9", frank(), "t9", 90))
+    });
+    step(&mut t, "deleted elsewhere", true, |t| t.apply_deleted("m9"));
+}
