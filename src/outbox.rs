@@ -150,9 +150,10 @@ impl SendQueue {
 }
 
 /// Milliseconds before automatic retry number `attempt` (0 = the first) of a send that
-/// holds back the sends behind it: 250 ms, 500 ms, 1 s … capped at 30 s.
+/// holds back the sends behind it: 250 ms, 500 ms, 1 s … capped at 8 s, as every message
+/// typed after it waits too (and the network's return retries at once anyway).
 pub fn send_retry_ms(attempt: u32) -> u32 {
-    250u32.saturating_mul(1 << attempt.min(7)).min(30_000)
+    250u32.saturating_mul(1 << attempt.min(5)).min(8_000)
 }
 
 /// Milliseconds to wait before automatic attempt number `attempt` (0 = the first retry):
@@ -287,8 +288,9 @@ mod tests {
         assert_eq!(send_retry_ms(0), 250);
         assert_eq!(send_retry_ms(1), 500);
         assert_eq!(send_retry_ms(3), 2000);
-        assert_eq!(send_retry_ms(7), 30_000);
-        assert_eq!(send_retry_ms(99), 30_000);
+        assert_eq!(send_retry_ms(5), 8_000);
+        assert_eq!(send_retry_ms(6), 8_000);
+        assert_eq!(send_retry_ms(99), 8_000);
     }
 
     #[test]
