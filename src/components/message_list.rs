@@ -38,22 +38,22 @@ const ANNOUNCEMENTS_KEPT: usize = 5;
 struct Rows {
     items: Vec<String>,
     meta: HashMap<String, (RowMeta, Option<i64>)>,
-    /// What they were laid out from: (key, sender id, created_at) of every row, and
-    /// whether older messages remain.
-    outline: Vec<(String, String, Timestamp)>,
+    /// What they were laid out from, besides the keys: each row's sender id and
+    /// created_at, and whether older messages remain.
+    senders: Vec<(String, Timestamp)>,
     has_more: bool,
 }
 
 impl Rows {
     /// Lays out every row of `timeline`: grouping, date lines and positions in the set.
     fn of(timeline: &Timeline) -> Self {
-        let outline: Vec<(String, String, Timestamp)> = timeline
+        let (items, senders): (Vec<String>, Vec<(String, Timestamp)>) = timeline
             .outline()
-            .map(|(key, sender, ts)| (key.to_owned(), sender.to_owned(), ts))
-            .collect();
-        let input: Vec<(&str, Timestamp, i64)> = outline
+            .map(|(key, sender, ts)| (key.to_owned(), (sender.to_owned(), ts)))
+            .unzip();
+        let input: Vec<(&str, Timestamp, i64)> = senders
             .iter()
-            .map(|(_, sender, ts)| {
+            .map(|(sender, ts)| {
                 (
                     sender.as_str(),
                     *ts,
@@ -62,22 +62,20 @@ impl Rows {
             })
             .collect();
         let has_more = timeline.has_more();
-        let setsize = if has_more { -1 } else { outline.len() as i64 };
-        let mut items = Vec::with_capacity(outline.len());
-        let mut meta = HashMap::with_capacity(outline.len());
-        for (i, ((key, _, ts), l)) in outline.iter().zip(layout(&input)).enumerate() {
+        let setsize = if has_more { -1 } else { items.len() as i64 };
+        let mut meta = HashMap::with_capacity(items.len());
+        for (i, ((key, l), (_, ts))) in items.iter().zip(layout(&input)).zip(&senders).enumerate() {
             let row = RowMeta {
                 grouped: l.grouped,
                 posinset: i + 1,
                 setsize,
             };
-            items.push(key.clone());
             meta.insert(key.clone(), (row, l.new_day.then_some(*ts)));
         }
         Self {
             items,
             meta,
-            outline,
+            senders,
             has_more,
         }
     }
@@ -85,11 +83,12 @@ impl Rows {
     /// True when `timeline` still has these rows: no row added, removed or moved, and the
     /// beginning neither reached nor lost. Edits, reactions and read marks leave them.
     fn still_fit(&self, timeline: &Timeline) -> bool {
-        self.has_more == timeline.has_more()
-            && timeline.outline().eq(self
-                .outline
-                .iter()
-                .map(|(key, sender, ts)| (key.as_str(), sender.as_str(), *ts)))
+        let laid_out = self
+            .items
+            .iter()
+            .zip(&self.senders)
+            .map(|(key, (sender, ts))| (key.as_str(), sender.as_str(), *ts));
+        self.has_more == timeline.has_more() && timeline.outline().eq(laid_out)
     }
 }
 
