@@ -312,10 +312,7 @@ async function benchLoad(server) {
       // about a second (measured beside it, as information).
       await b.page.goto('about:blank');
       await b.page.waitForTimeout(BROWSER_SETTLE_MS);
-      const painted = waitFirstArticle(b.page, { quiet: true });
-      painted.catch(() => {}); // awaited below; a failed goto must not leave it unhandled
-      await b.page.goto(chatUrl(server, DEMO_CONVERSATION), { waitUntil: 'commit' });
-      const t = await painted;
+      const t = await openFirstMessage(b.page, server);
       firsts.push(t);
       if (!transfer) {
         const entries = await b.page.evaluate((limit) => {
@@ -352,14 +349,19 @@ async function benchLoad(server) {
   return { firsts, firstsAtLaunch, transfer };
 }
 
-/** Navigation → first message painted, navigating the moment the browser has started. */
+/** Opens the demo conversation in `page`: navigation → first message painted (ms). */
+async function openFirstMessage(page, server) {
+  const painted = waitFirstArticle(page, { quiet: true });
+  painted.catch(() => {}); // awaited below; a failed goto must not leave it unhandled
+  await page.goto(chatUrl(server, DEMO_CONVERSATION), { waitUntil: 'commit' });
+  return painted;
+}
+
+/** The same, navigating the moment the browser has started. */
 async function firstMessageAtLaunch(server) {
   const b = await launch();
   try {
-    const painted = waitFirstArticle(b.page, { quiet: true });
-    painted.catch(() => {});
-    await b.page.goto(chatUrl(server, DEMO_CONVERSATION), { waitUntil: 'commit' });
-    return await painted;
+    return await openFirstMessage(b.page, server);
   } finally {
     await b.close();
   }

@@ -40,8 +40,8 @@ pub fn clock(ts: Timestamp) -> String {
     CLOCK.with(|f| run(f, ts))
 }
 
-/// The full date and time, for a tooltip, e.g. "Monday, 3 March 2025, 14:05" (from the
-/// two formatters above: a third would cost its own locale setup on the first render).
+/// The full date and time, for a tooltip, e.g. "Monday, 3 March 2025, 14:05" (the two
+/// formatters above, joined).
 pub fn full(ts: Timestamp) -> String {
     format!("{}, {}", day(ts), clock(ts))
 }
