@@ -2,11 +2,11 @@
 //! composer, and to the bubbles through a context. Each command changes the [`Timeline`] at
 //! once (optimistic), talks to the API, then reconciles with the answer.
 
-use crate::api::{as_contact, ApiError, Client, Cursor};
-use crate::live::Sink;
-use crate::outbox::{backoff_ms, client_id, send_retry_ms, OutboxItem, SendQueue};
-use crate::timeline::{Change, EditTicket, SendTicket, Timeline};
-use crate::{storage, time};
+use crate::browser::api::{as_contact, ApiError, Client, Cursor};
+use crate::browser::live::Sink;
+use crate::browser::{storage, time};
+use crate::core::outbox::{backoff_ms, client_id, send_retry_ms, OutboxItem, SendQueue};
+use crate::core::timeline::{Change, EditTicket, SendTicket, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol_api::{Attachment, Event, ReactionChanges, SendMessage, UpdateMessage};
@@ -363,7 +363,7 @@ impl ChatActions {
 
     // ----- sending -----
 
-    fn save_outbox(&self, edit: impl FnOnce(&mut crate::outbox::Outbox)) {
+    fn save_outbox(&self, edit: impl FnOnce(&mut crate::core::outbox::Outbox)) {
         let conv = self.conversation_id.get_value();
         let mut outbox = storage::outbox(&conv);
         edit(&mut outbox);
@@ -489,7 +489,7 @@ impl ChatActions {
     pub fn retry_all(&self) {
         let failed = self.timeline.with_untracked(|t| t.pending());
         for (key, status) in failed {
-            if status == crate::timeline::Status::Failed {
+            if status == crate::core::timeline::Status::Failed {
                 self.retry(&key);
             }
         }

@@ -1,27 +1,16 @@
 //! Protocol Chat: a Leptos client-side-rendered chat message view for the Protocol API.
 //!
-//! Pure state and rules (no Leptos): [`timeline`], [`outbox`], [`format`], [`emoji`],
-//! [`config`], [`json`], [`window`]. The outside world: [`api`] (all HTTP), [`live`]
-//! (events), [`storage`]. Views: [`components`], wired to the state through
-//! [`actions::ChatActions`]; most of their markup is built by [`dom`] to keep the wasm small.
+//! Three layers, one folder each: [`core`] is the pure state and rules (no Leptos, no
+//! web-sys), [`browser`] the I/O (HTTP, live updates, storage), [`views`] the Leptos
+//! components. [`actions::ChatActions`] joins them: the commands of one open conversation,
+//! applied to its timeline signal and sent through the API client.
 
 pub mod actions;
-pub mod api;
-pub mod components;
-pub mod config;
-pub mod dom;
-pub mod embed;
-pub mod emoji;
-pub mod format;
-pub mod json;
-pub mod live;
-pub mod outbox;
-pub mod storage;
-pub mod time;
-pub mod timeline;
-pub mod window;
+pub mod browser;
+pub mod core;
+pub mod views;
 
-use config::Layer;
+use crate::core::config::Layer;
 
 /// Mounts the app into `element` with the embedder's options (the highest-priority
 /// configuration layer). `standalone` shows the conversation list and keeps the open
@@ -34,15 +23,15 @@ pub fn mount_app(
 ) -> Box<dyn std::any::Any> {
     console_error_panic_hook::set_once();
     Box::new(leptos::mount::mount_to(element, move || {
-        components::app::app(options, standalone)
+        views::app::app(options, standalone)
     }))
 }
 
 /// The standalone page: mounts into the document body (not when `embed.js` loaded the
-/// wasm: the widget mounts itself through [`embed::mount_widget`]).
+/// wasm: the widget mounts itself through [`browser::embed::mount_widget`]).
 pub fn start() {
     console_error_panic_hook::set_once();
-    if embed::loaded_by_embed() {
+    if browser::embed::loaded_by_embed() {
         return;
     }
     if let Some(body) = web_sys::window()

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 use protocol_api::{Attachment, Contact, Message, Reactions};
-use protocol_chat::components::attachment_list::AttachmentList;
-use protocol_chat::components::message_bubble::{MessageBubble, RowMeta};
-use protocol_chat::components::reaction_bar::ReactionBar;
-use protocol_chat::timeline::{RowView, Status};
+use protocol_chat::core::timeline::{RowView, Status};
+use protocol_chat::views::attachment_list::AttachmentList;
+use protocol_chat::views::message_bubble::{MessageBubble, RowMeta};
+use protocol_chat::views::reaction_bar::ReactionBar;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -1,7 +1,7 @@
 //! The reactions under a bubble: `role="group"` "Reactions", one toggle button each.
 
-use crate::dom::{self, action_of, B};
-use crate::emoji::glyph;
+use crate::core::emoji::glyph;
+use crate::views::dom::{self, action_of, B};
 use leptos::prelude::*;
 use protocol_api::Reactions;
 use web_sys::Document;

@@ -3,11 +3,11 @@
 //! [`row_article`], which reads the timeline; `MessageBubble` is the view, usable on its own.
 
 use crate::actions::ChatActions;
-use crate::components::{attachment_list, reaction_bar, reaction_picker};
-use crate::dom::{self, B};
-use crate::format::{initials, split_links, Segment};
-use crate::time;
-use crate::timeline::{RowView, Status};
+use crate::browser::time;
+use crate::core::format::{initials, split_links, Segment};
+use crate::core::timeline::{RowView, Status};
+use crate::views::dom::{self, B};
+use crate::views::{attachment_list, reaction_bar, reaction_picker};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -279,7 +279,7 @@ fn content(el: web_sys::Element, params: Content) {
     StoredValue::new_local(effect);
 }
 
-/// The view of one message: an article whose markup is built by [`crate::dom`] (see
+/// The view of one message: an article whose markup is built by [`crate::views::dom`] (see
 /// there why), with one listener for its clicks and keys.
 #[component]
 pub fn MessageBubble(

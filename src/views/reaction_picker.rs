@@ -1,8 +1,8 @@
 //! The reaction picker: `role="dialog"` "Pick a reaction", buttons named by reaction name
 //! (`data-act="react:name"`); Escape or picking closes it (handled by the bubble).
 
-use crate::dom::B;
-use crate::emoji::TABLE;
+use crate::core::emoji::TABLE;
+use crate::views::dom::B;
 use web_sys::Document;
 
 /// Builds the picker dialog.

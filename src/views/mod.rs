@@ -1,11 +1,12 @@
-//! The views, one component a file. They read state through signals and send commands
-//! through [`crate::actions::ChatActions`].
+//! The views: Leptos components, one a file. They read state through signals and send
+//! commands through [`crate::actions::ChatActions`].
 
 pub mod app;
 pub mod attachment_list;
 pub mod composer;
 pub mod conversation_list;
 pub mod conversation_view;
+pub mod dom;
 pub mod error_banner;
 pub mod message_bubble;
 pub mod message_list;

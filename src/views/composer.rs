@@ -1,13 +1,13 @@
 //! The composer: textbox "Message" (Enter sends, Shift+Enter new line), "Send",
 //! "Attach files" with upload progress. The draft survives a reload.
 //!
-//! Its markup is built with [`crate::dom`] and its events are delegated to the form (one
+//! Its markup is built with [`crate::views::dom`] and its events are delegated to the form (one
 //! listener per event type), which keeps the wasm small; the state is one `RefCell`.
 
 use crate::actions::ChatActions;
-use crate::dom::{self, B};
-use crate::format::human_size;
-use crate::storage;
+use crate::browser::storage;
+use crate::core::format::human_size;
+use crate::views::dom::{self, B};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol_api::Attachment;

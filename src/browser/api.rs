@@ -1,7 +1,7 @@
 //! All HTTP to the Protocol API (API.md). Every answer is decoded fallibly: an HTML error
 //! page, truncated JSON or wrong types become an [`ApiError`] with a human message.
 
-use crate::json::{self, FromJson};
+use crate::core::json::{self, FromJson};
 use protocol_api::{
     Attachment, Contact, ContactDetails, Conversation, Deleted, ErrorBody, ErrorType, Group,
     Message, Page, SendMessage, UpdateMessage,
@@ -113,17 +113,17 @@ pub enum Cursor {
 
 /// The query string of a message list request. Pure.
 pub fn messages_query(conversation_id: &str, cursor: &Cursor, limit: u32) -> String {
-    let conv = crate::config::percent_encode(conversation_id);
+    let conv = crate::core::config::percent_encode(conversation_id);
     let mut q = format!("conversation_id={conv}&limit={limit}");
     match cursor {
         Cursor::Newest => {}
         Cursor::StartingAfter(id) => {
             q += "&starting_after=";
-            q += &crate::config::percent_encode(id);
+            q += &crate::core::config::percent_encode(id);
         }
         Cursor::EndingBefore(id) => {
             q += "&ending_before=";
-            q += &crate::config::percent_encode(id);
+            q += &crate::core::config::percent_encode(id);
         }
     }
     q
@@ -136,7 +136,7 @@ pub fn events_url(
     token: &str,
     last_event_id: Option<&str>,
 ) -> String {
-    let enc = crate::config::percent_encode;
+    let enc = crate::core::config::percent_encode;
     let mut url = format!(
         "{endpoint}?conversation_id={}&access_token={}",
         enc(conversation_id),
@@ -306,8 +306,11 @@ impl Client {
 
     /// One group.
     pub async fn group(&self, id: &str) -> Result<Group, ApiError> {
-        self.get(&format!("/groups/{}", crate::config::percent_encode(id)))
-            .await
+        self.get(&format!(
+            "/groups/{}",
+            crate::core::config::percent_encode(id)
+        ))
+        .await
     }
 
     /// A page of a conversation's messages, newest first (requested at once, see
@@ -326,7 +329,7 @@ impl Client {
 
     /// One message with its ETag.
     pub async fn message(&self, id: &str) -> Result<(Message, Option<String>), ApiError> {
-        let path = format!("/messages/{}", crate::config::percent_encode(id));
+        let path = format!("/messages/{}", crate::core::config::percent_encode(id));
         let answer = self.call("GET", &path, None, &[]).await?;
         answer.read().map(|m| (m, answer.etag))
     }
@@ -353,7 +356,7 @@ impl Client {
         body: &UpdateMessage,
         if_match: Option<&str>,
     ) -> Result<(Message, Option<String>), ApiError> {
-        let path = format!("/messages/{}", crate::config::percent_encode(id));
+        let path = format!("/messages/{}", crate::core::config::percent_encode(id));
         let json = json::update_message_json(body);
         match if_match {
             Some(etag) => self.write("PUT", &path, json, &[("If-Match", etag)]).await,
@@ -363,7 +366,7 @@ impl Client {
 
     /// Deletes a message.
     pub async fn delete(&self, id: &str) -> Result<Deleted, ApiError> {
-        let path = format!("/messages/{}", crate::config::percent_encode(id));
+        let path = format!("/messages/{}", crate::core::config::percent_encode(id));
         self.call("DELETE", &path, None, &[]).await?.read()
     }
 

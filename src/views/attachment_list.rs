@@ -1,9 +1,9 @@
 //! The files of a message: `role="list"` "Attachments"; images as lazy thumbnails with
 //! their space reserved, every file as a download link with type and human size.
 
-use crate::components::reaction_bar::adopt;
-use crate::dom::{self, B};
-use crate::format::human_size;
+use crate::core::format::human_size;
+use crate::views::dom::{self, B};
+use crate::views::reaction_bar::adopt;
 use leptos::prelude::*;
 use protocol_api::Attachment;
 use web_sys::Document;

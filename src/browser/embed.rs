@@ -3,7 +3,7 @@
 //! conversation list and without URL state; the loader applies the theme on the host
 //! element (`data-theme`), so host-set `--pc-*` properties keep working.
 
-use crate::config::Layer;
+use crate::core::config::Layer;
 use wasm_bindgen::prelude::*;
 
 /// The global flag `embed.js` sets before it loads the wasm: the standalone `start()`

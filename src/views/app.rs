@@ -1,14 +1,15 @@
 //! The root: settles the configuration, signs in, lists conversations and opens one.
 
 use crate::actions::ChatActions;
-use crate::api::{ApiError, Client};
-use crate::components::conversation_list::{conversation_list, ConversationItem};
-use crate::components::conversation_view::conversation_view;
-use crate::components::error_banner::{error_banner, RETRY, SIGN_IN};
-use crate::components::sign_in::sign_in;
-use crate::config::{fragment_with, parse_fragment, Config, Layer};
-use crate::timeline::Timeline;
-use crate::{dom, storage};
+use crate::browser::api::{ApiError, Client};
+use crate::browser::storage;
+use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
+use crate::core::timeline::Timeline;
+use crate::views::conversation_list::{conversation_list, ConversationItem};
+use crate::views::conversation_view::conversation_view;
+use crate::views::dom;
+use crate::views::error_banner::{error_banner, RETRY, SIGN_IN};
+use crate::views::sign_in::sign_in;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -38,7 +39,7 @@ fn replace_hash(fragment: &str) {
 
 /// Reads `config.json` beside the page; missing or broken counts as empty.
 async fn config_file() -> Layer {
-    crate::api::fetch_text("config.json")
+    crate::browser::api::fetch_text("config.json")
         .await
         .map(|t| Layer::from_json(&t))
         .unwrap_or_default()

@@ -1,7 +1,7 @@
 //! Browser storage: the token in `sessionStorage`, drafts and unsent messages in
 //! `localStorage` per conversation. Storage may be missing or full: every call copes.
 
-use crate::outbox::Outbox;
+use crate::core::outbox::Outbox;
 
 const TOKEN_KEY: &str = "pc.token";
 

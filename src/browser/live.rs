@@ -4,8 +4,8 @@
 //! missing (404). Every time the stream opens, the sink resyncs: whatever changed before
 //! the subscription existed (between the first page and the connection) is fetched.
 
-use crate::api::Client;
-use crate::outbox::backoff_ms;
+use crate::browser::api::Client;
+use crate::core::outbox::backoff_ms;
 use gloo_timers::callback::{Interval, Timeout};
 use protocol_api::Event;
 use std::cell::RefCell;
@@ -113,7 +113,7 @@ fn connect(rc: &Rc<RefCell<Inner>>) {
             let Some(data) = message.data().as_string() else {
                 return;
             };
-            if let Some(event) = crate::json::from_str::<Event>(&data) {
+            if let Some(event) = crate::core::json::from_str::<Event>(&data) {
                 sink.event(event);
             }
         })

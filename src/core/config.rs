@@ -2,7 +2,7 @@
 //! options, the URL fragment, the token kept in `sessionStorage`, `config.json` beside
 //! `index.html`, then defaults (API at the page's own origin).
 //!
-//! Parsing is pure and unit-tested; reading the browser is in [`crate::storage`] and `lib.rs`.
+//! Parsing is pure and unit-tested; reading the browser is in [`crate::browser::storage`] and `lib.rs`.
 
 /// One source of settings; `None` leaves the choice to the next source.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,7 +30,7 @@ impl Layer {
 
     /// Reads `config.json`; a broken file counts as empty.
     pub fn from_json(text: &str) -> Layer {
-        let Some(v) = crate::json::parse(text) else {
+        let Some(v) = crate::core::json::parse(text) else {
             return Layer::default();
         };
         let field = |k: &str| v.get(k).and_then(|x| x.str()).map(str::to_owned);

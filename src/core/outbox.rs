@@ -1,8 +1,8 @@
 //! Unsent messages kept across reloads, and when to try them again. Pure: the browser
-//! storage is in [`crate::storage`].
+//! storage is in [`crate::browser::storage`].
 
-use crate::json::{self, FromJson, ObjectWriter, Value};
-use crate::timeline::SendTicket;
+use crate::core::json::{self, FromJson, ObjectWriter, Value};
+use crate::core::timeline::SendTicket;
 use protocol_api::{Attachment, Timestamp};
 
 /// A message composed but not yet confirmed by the server.

@@ -1,14 +1,14 @@
 //! The feed: keyed rows with date separators, opened at the bottom, older pages loaded at
 //! the top with the reader's message held in place, "Jump to latest" when scrolled up.
-//! Only the rows around the viewport are in the DOM (see [`crate::window`]).
+//! Only the rows around the viewport are in the DOM (see [`crate::core::window`]).
 
 use crate::actions::ChatActions;
-use crate::components::message_bubble::{row_article, RowMeta};
-use crate::dom::{self, B};
-use crate::format::{day_key, layout};
-use crate::time;
-use crate::timeline::Timeline;
-use crate::window::{self, Anchor, Heights, Span};
+use crate::browser::time;
+use crate::core::format::{day_key, layout};
+use crate::core::timeline::Timeline;
+use crate::core::window::{self, Anchor, Heights, Span};
+use crate::views::dom::{self, B};
+use crate::views::message_bubble::{row_article, RowMeta};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol_api::Timestamp;
@@ -95,7 +95,7 @@ impl Rows {
 /// The feed's bookkeeping between frames.
 #[derive(Default)]
 struct FeedState {
-    /// Where the reader is (see [`crate::window`]).
+    /// Where the reader is (see [`crate::core::window`]).
     anchor: Anchor,
     /// Row heights measured so far.
     heights: Heights,

@@ -1,8 +1,8 @@
 //! A `role="alert"` with a human sentence and, where it helps, a way on.
 //!
-//! Its content is built with [`crate::dom`], which keeps the wasm small.
+//! Its content is built with [`crate::views::dom`], which keeps the wasm small.
 
-use crate::dom::{self, B};
+use crate::views::dom::{self, B};
 use leptos::prelude::AnyView;
 use std::rc::Rc;
 

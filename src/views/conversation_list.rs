@@ -1,7 +1,7 @@
 //! The conversation list (standalone app only): a `nav` of links named by title.
 
-use crate::config::{fragment_with, percent_encode};
-use crate::dom::{self, B};
+use crate::core::config::{fragment_with, percent_encode};
+use crate::views::dom::{self, B};
 use leptos::prelude::*;
 use web_sys::Element;
 

@@ -2,13 +2,13 @@
 //! commands, live updates and unsent messages.
 
 use crate::actions::{ChatActions, LiveSink};
-use crate::components::composer::composer_form;
-use crate::components::conversation_list::ConversationItem;
-use crate::components::error_banner::{error_banner, DISMISS, RETRY};
-use crate::components::message_list::message_list;
-use crate::dom;
-use crate::live::{self, Live};
-use crate::timeline::Timeline;
+use crate::browser::live::{self, Live};
+use crate::core::timeline::Timeline;
+use crate::views::composer::composer_form;
+use crate::views::conversation_list::ConversationItem;
+use crate::views::dom;
+use crate::views::error_banner::{error_banner, DISMISS, RETRY};
+use crate::views::message_list::message_list;
 use leptos::prelude::*;
 use std::rc::Rc;
 

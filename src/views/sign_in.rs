@@ -1,8 +1,8 @@
 //! The sign-in form shown when no token is configured. Its markup is built with
-//! [`crate::dom`], which keeps the wasm small.
+//! [`crate::views::dom`], which keeps the wasm small.
 
-use crate::dom::{self, B};
-use crate::storage;
+use crate::browser::storage;
+use crate::views::dom::{self, B};
 use leptos::prelude::AnyView;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

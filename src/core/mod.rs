@@ -1,0 +1,15 @@
+//! The pure core: plain Rust with no Leptos and no web-sys, unit-tested with `cargo test`.
+//!
+//! [`timeline`] holds one conversation's messages, pending sends and in-flight changes;
+//! [`window`] decides which rows the feed renders and where the reader's anchor is;
+//! [`outbox`] keeps unsent messages in typing order; [`format`] lays rows out (grouping,
+//! date lines) and formats sizes and links; [`config`] settles the configuration layers;
+//! [`emoji`] names reaction glyphs.
+
+pub mod config;
+pub mod emoji;
+pub mod format;
+pub mod json;
+pub mod outbox;
+pub mod timeline;
+pub mod window;
