@@ -1,10 +1,12 @@
 //! Browser I/O: everything that talks to the outside world. [`api`] is all HTTP (the
 //! `Client` and `ApiError`), [`live`] the live updates (Server-Sent Events, polling
-//! fallback), [`storage`] the token, drafts and unsent messages, [`time`] the reader's
-//! locale and time zone, [`embed`] the widget's entry points for `embed.js`.
+//! fallback), [`storage`] the token, drafts and unsent messages, [`settings`] the
+//! configuration layers and the URL fragment, [`time`] the reader's locale and time zone,
+//! [`embed`] the widget's entry points for `embed.js`.
 
 pub mod api;
 pub mod embed;
 pub mod live;
+pub mod settings;
 pub mod storage;
 pub mod time;

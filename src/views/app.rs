@@ -2,6 +2,7 @@
 
 use crate::actions::ChatActions;
 use crate::browser::api::{ApiError, Client};
+use crate::browser::settings::{load_config, location_hash, replace_hash};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::core::timeline::Timeline;
@@ -13,63 +14,6 @@ use crate::views::sign_in::sign_in;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
-
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
-/// Replaces the fragment without a new history entry.
-fn replace_hash(fragment: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let path = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
-    let url = if fragment.is_empty() {
-        path
-    } else {
-        format!("{path}#{fragment}")
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
-}
-
-/// Reads `config.json` beside the page; missing or broken counts as empty.
-async fn config_file() -> Layer {
-    crate::browser::api::fetch_text("config.json")
-        .await
-        .map(|t| Layer::from_json(&t))
-        .unwrap_or_default()
-}
-
-/// Settles the configuration (UI.md order). A token in the fragment moves to
-/// `sessionStorage` and leaves the URL.
-async fn load_config(options: Layer, standalone: bool) -> Config {
-    let mut layer = options;
-    if standalone {
-        let hash = location_hash();
-        let fragment = parse_fragment(&hash);
-        if let Some(token) = fragment.token.as_deref().filter(|t| !t.is_empty()) {
-            storage::set_token(token);
-            replace_hash(&fragment_with(&hash, "token", None));
-        }
-        layer = layer.or(fragment);
-    }
-    layer = layer.or(Layer {
-        token: storage::token(),
-        ..Layer::default()
-    });
-    if standalone && (layer.token.is_none() || layer.api_base.is_none()) {
-        layer = layer.or(config_file().await);
-    }
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    Config::resolve(layer, &origin, standalone)
-}
 
 /// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank. With
 /// `standalone` it shows the conversation list and keeps the open conversation in the URL.

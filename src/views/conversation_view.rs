@@ -8,7 +8,7 @@ use crate::views::composer::composer_form;
 use crate::views::conversation_list::ConversationItem;
 use crate::views::dom;
 use crate::views::error_banner::{error_banner, DISMISS, RETRY};
-use crate::views::message_list::message_list;
+use crate::views::message_list::MessageList;
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -89,7 +89,7 @@ pub fn conversation_view(actions: ChatActions, items: RwSignal<Vec<ConversationI
             heading,
             alert,
             load_failed,
-            message_list(actions),
+            view! { <MessageList actions=actions /> }.into_any(),
             composer_form(actions),
         ],
     )

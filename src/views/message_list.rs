@@ -530,6 +530,15 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
+/// The feed of one conversation (see [`message_list`]).
+#[component]
+pub fn MessageList(
+    /// The open conversation's commands and timeline.
+    actions: ChatActions,
+) -> impl IntoView {
+    message_list(actions)
+}
+
 /// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live
 /// region and "Jump to latest".
 pub fn message_list(actions: ChatActions) -> AnyView {
