@@ -21,6 +21,14 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 10;
 pub const MAX_PAGE_LIMIT: u32 = 100;
 /// Largest upload a file may have, in bytes (25 MiB).
 pub const MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
+/// Most attachments one message may have (API.md "Limits").
+pub const MAX_ATTACHMENTS_PER_MESSAGE: usize = 10;
+/// Most reaction names one update request may name.
+pub const MAX_REACTION_NAMES_PER_REQUEST: usize = 64;
+/// Most distinct reaction names one message may carry.
+pub const MAX_REACTION_NAMES_PER_MESSAGE: usize = 64;
+/// Most reaction names one person may hold on one message.
+pub const MAX_REACTIONS_PER_PERSON: usize = 20;
 /// Length of every id the reference server makes.
 pub const ID_LEN: usize = 16;
 

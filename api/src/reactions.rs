@@ -4,6 +4,7 @@
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// True for a reaction name the API accepts: `[a-z0-9_+-]{1,64}`.
@@ -156,21 +157,21 @@ impl<'de> Visitor<'de> for PairsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+        let mut pairs = Merged::default();
         while let Some((name, users)) = map.next_entry::<String, Vec<String>>()? {
-            merge_pair(&mut pairs, name, users);
+            pairs.add(name, users);
         }
-        Ok(pairs)
+        Ok(pairs.pairs)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut pairs = Vec::new();
+        let mut pairs = Merged::default();
         while let Some(entry) = seq.next_element::<ReactionChanges>()? {
             for (name, users) in entry.0 {
-                merge_pair(&mut pairs, name, users);
+                pairs.add(name, users);
             }
         }
-        Ok(pairs)
+        Ok(pairs.pairs)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -178,15 +179,35 @@ impl<'de> Visitor<'de> for PairsVisitor {
     }
 }
 
-fn merge_pair(pairs: &mut Vec<(String, Vec<String>)>, name: String, users: Vec<String>) {
-    match pairs.iter_mut().find(|(n, _)| *n == name) {
-        Some((_, existing)) => {
-            for user in users {
-                if !existing.contains(&user) {
-                    existing.push(user);
+/// (name, usernames) pairs merged by name in order of first use, in time linear in the
+/// input (names are looked up in a map, never searched), so a large body costs no more
+/// than reading it.
+#[derive(Default)]
+struct Merged {
+    pairs: Vec<(String, Vec<String>)>,
+    index: HashMap<String, usize>,
+    seen: HashMap<usize, HashSet<String>>,
+}
+
+impl Merged {
+    fn add(&mut self, name: String, users: Vec<String>) {
+        match self.index.get(&name) {
+            None => {
+                self.index.insert(name.clone(), self.pairs.len());
+                self.pairs.push((name, users));
+            }
+            Some(&at) => {
+                let existing = &mut self.pairs[at].1;
+                let seen = self
+                    .seen
+                    .entry(at)
+                    .or_insert_with(|| existing.iter().cloned().collect());
+                for user in users {
+                    if seen.insert(user.clone()) {
+                        existing.push(user);
+                    }
                 }
             }
         }
-        None => pairs.push((name, users)),
     }
 }

@@ -91,20 +91,33 @@ fn describe_decode_error(error: &serde_json::Error) -> ApiError {
     }
 }
 
+/// Most bracket segments one form key may have (`a[b][c]` has 2; API.md "Limits").
+pub const MAX_KEY_SEGMENTS: usize = 8;
+
 enum Segment {
     Key(String),
     Push,
 }
 
-fn parse_key(key: &str) -> (String, Vec<Segment>) {
+/// Splits `base[a][]` into its base and segments; a key that is not bracket notation is
+/// kept whole. More than [`MAX_KEY_SEGMENTS`] segments is a 400, found without reading
+/// past the limit.
+fn parse_key(key: &str) -> Result<(String, Vec<Segment>), ApiError> {
     let Some(open) = key.find('[') else {
-        return (key.to_owned(), Vec::new());
+        return Ok((key.to_owned(), Vec::new()));
     };
     let (base, mut rest) = key.split_at(open);
     let mut segments = Vec::new();
     while let Some(inner) = rest.strip_prefix('[') {
+        if segments.len() == MAX_KEY_SEGMENTS {
+            let param: String = base.chars().take(64).collect();
+            return Err(ApiError::param(
+                &param,
+                format!("a form key may have at most {MAX_KEY_SEGMENTS} [segments]"),
+            ));
+        }
         let Some(close) = inner.find(']') else {
-            return (key.to_owned(), Vec::new());
+            return Ok((key.to_owned(), Vec::new()));
         };
         let name = &inner[..close];
         segments.push(
@@ -117,40 +130,41 @@ fn parse_key(key: &str) -> (String, Vec<Segment>) {
         rest = &inner[close + 1..];
     }
     if !rest.is_empty() || base.is_empty() {
-        return (key.to_owned(), Vec::new());
+        return Ok((key.to_owned(), Vec::new()));
     }
-    (base.to_owned(), segments)
+    Ok((base.to_owned(), segments))
 }
 
 fn shape_error() -> ApiError {
     ApiError::invalid("the form fields do not nest consistently")
 }
 
-fn insert(target: &mut Value, segments: &[Segment], value: String) -> Result<(), ApiError> {
-    let Some((first, rest)) = segments.split_first() else {
-        *target = Value::String(value);
-        return Ok(());
-    };
-    match first {
-        Segment::Key(name) => {
-            if target.is_null() {
-                *target = Value::Object(Map::new());
+/// Puts `value` where `segments` lead from `target`, one level at a time (no recursion).
+fn insert(mut target: &mut Value, segments: &[Segment], value: String) -> Result<(), ApiError> {
+    for (index, segment) in segments.iter().enumerate() {
+        match segment {
+            Segment::Key(name) => {
+                if target.is_null() {
+                    *target = Value::Object(Map::new());
+                }
+                let map = target.as_object_mut().ok_or_else(shape_error)?;
+                target = map.entry(name.clone()).or_insert(Value::Null);
             }
-            let map = target.as_object_mut().ok_or_else(shape_error)?;
-            insert(map.entry(name.clone()).or_insert(Value::Null), rest, value)
-        }
-        Segment::Push => {
-            if target.is_null() {
-                *target = Value::Array(Vec::new());
+            Segment::Push => {
+                if target.is_null() {
+                    *target = Value::Array(Vec::new());
+                }
+                let list = target.as_array_mut().ok_or_else(shape_error)?;
+                if index + 1 != segments.len() {
+                    return Err(shape_error());
+                }
+                list.push(Value::String(value));
+                return Ok(());
             }
-            let list = target.as_array_mut().ok_or_else(shape_error)?;
-            if !rest.is_empty() {
-                return Err(shape_error());
-            }
-            list.push(Value::String(value));
-            Ok(())
         }
     }
+    *target = Value::String(value);
+    Ok(())
 }
 
 /// Turns a form body with bracket notation (`a[b][]=c`) into the equivalent JSON object;
@@ -158,7 +172,7 @@ fn insert(target: &mut Value, segments: &[Segment], value: String) -> Result<(),
 pub fn form_to_json(bytes: &[u8], numeric: &[&str]) -> Result<Value, ApiError> {
     let mut root = Map::new();
     for (key, value) in form_urlencoded::parse(bytes) {
-        let (base, segments) = parse_key(&key);
+        let (base, segments) = parse_key(&key)?;
         let slot = root.entry(base).or_insert(Value::Null);
         insert(slot, &segments, value.into_owned())?;
     }

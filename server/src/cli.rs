@@ -66,9 +66,18 @@ pub struct ServeArgs {
     /// A browser origin allowed to call the API (repeatable); any origin in demo mode.
     #[arg(long = "cors-origin")]
     pub cors_origins: Vec<String>,
-    /// Requests per token and minute before 429; 0 is no limit.
+    /// Requests per caller and minute before 429 (requests without a known token count
+    /// per peer address); 0 is no limit.
     #[arg(long, default_value_t = 0)]
     pub rate_limit_per_minute: u32,
+    /// An origin allowed to show the app (`--static`) in a frame, or `*` (repeatable);
+    /// without it no site may, except in demo mode, where any may.
+    #[arg(long = "frame-ancestor", value_parser = parse_frame_ancestor)]
+    pub frame_ancestors: Vec<String>,
+    /// Attachment files served at the same time; more at once are answered 429.
+    #[arg(long, default_value_t = crate::state::DEFAULT_MAX_DOWNLOADS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_downloads: u32,
     /// TEST ONLY: delay added to every API answer, N or MIN..MAX milliseconds.
     #[arg(long, default_value = "0")]
     pub latency_ms: Latency,
@@ -173,6 +182,20 @@ pub fn create_token(args: &TokenArgs) -> Result<String, CliError> {
     Ok(token)
 }
 
+/// Checks a `--frame-ancestor`: `*`, `'self'`, or an `http(s)://host[:port]` origin.
+fn parse_frame_ancestor(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text == "*" || text == "'self'" {
+        return Ok(text.to_owned());
+    }
+    match crate::statics::origin_of(text) {
+        Some(origin) if origin == text.trim_end_matches('/') => Ok(origin),
+        _ => Err(format!(
+            "{text:?} is not an origin like https://parent.example.com (or * or 'self')"
+        )),
+    }
+}
+
 fn settings(args: &ServeArgs) -> Settings {
     let cors = if args.seed == Seed::Demo {
         CorsOrigins::Any
@@ -181,11 +204,19 @@ fn settings(args: &ServeArgs) -> Settings {
     } else {
         CorsOrigins::List(args.cors_origins.clone())
     };
+    let frame_ancestors = if args.frame_ancestors.is_empty() && args.seed == Seed::Demo {
+        vec!["*".to_owned()]
+    } else {
+        args.frame_ancestors.clone()
+    };
     Settings {
         cors,
         test_control: args.test_control,
         rate_limit_per_minute: args.rate_limit_per_minute,
         static_dir: args.static_dir.clone(),
+        frame_ancestors,
+        max_downloads: args.max_downloads as usize,
+        ..Settings::default()
     }
 }
 
@@ -200,27 +231,51 @@ fn check_static(dir: &Path) -> Result<(), CliError> {
     }
 }
 
-/// Opens the state, seeds it, and serves until Ctrl-C.
-pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let faults = FaultSettings {
+/// Opens the state as `args` say: with `--seed demo` the demo data is loaded (or its
+/// tokens restored); without it the demo tokens are removed, so they never outlive a demo.
+pub async fn open(args: &ServeArgs) -> Result<AppState, CliError> {
+    let faults = fault_settings(args)?;
+    if let Some(dir) = &args.static_dir {
+        check_static(dir)?;
+    }
+    let state = AppState::open(&args.db, &args.files, settings(args), faults)?;
+    let seeder = state.clone();
+    let seed = args.seed;
+    let outcome = tokio::task::spawn_blocking(move || match seed {
+        Seed::Demo => crate::seed::demo(&seeder).map(|seeded| (seeded, 0)),
+        Seed::None => crate::seed::remove_demo_tokens(&seeder.db).map(|removed| (false, removed)),
+    })
+    .await
+    .map_err(|e| CliError::Server(e.to_string()))??;
+    match outcome {
+        (seeded, _) if seed == Seed::Demo => tracing::info!(seeded, "demo seed checked"),
+        (_, 0) => {}
+        (_, removed) => tracing::warn!(
+            removed,
+            "this database was seeded with --seed demo: its demo tokens no longer work; \
+             start with --seed demo to use them again, or create real tokens with \
+             `protocol-server token`"
+        ),
+    }
+    Ok(state)
+}
+
+fn fault_settings(args: &ServeArgs) -> Result<FaultSettings, CliError> {
+    Ok(FaultSettings {
         latency_ms: args.latency_ms,
         fail_rate: validate_rate("--fail-rate", args.fail_rate)?,
         fail_after_commit_rate: validate_rate(
             "--fail-after-commit-rate",
             args.fail_after_commit_rate,
         )?,
-    };
-    if let Some(dir) = &args.static_dir {
-        check_static(dir)?;
-    }
-    let state = AppState::open(&args.db, &args.files, settings(&args), faults)?;
-    if args.seed == Seed::Demo {
-        let seeder = state.clone();
-        let seeded = tokio::task::spawn_blocking(move || crate::seed::demo(&seeder))
-            .await
-            .map_err(|e| CliError::Server(e.to_string()))??;
-        tracing::info!(seeded, "demo seed checked");
-    }
+    })
+}
+
+/// Opens the state, seeds it, and serves until Ctrl-C, expiring old rows as it goes.
+pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let faults = fault_settings(&args)?;
+    let state = open(&args).await?;
+    crate::janitor::spawn(state.db.clone(), state.files.clone());
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
     if faults.any() {

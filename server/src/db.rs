@@ -11,7 +11,10 @@ use tokio::sync::broadcast;
 use crate::error::ApiError;
 
 /// The migrations, applied in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_expiry.sql"),
+];
 
 /// Most idle reader connections kept for reuse.
 const MAX_IDLE_READERS: usize = 8;
@@ -91,7 +94,8 @@ impl Db {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         configure(&writer)?;
         migrate(&mut writer)?;
-        let (events, _) = broadcast::channel(1024);
+        // Shared by every stream; one that falls behind catches up from the table.
+        let (events, _) = broadcast::channel(256);
         Ok(Self {
             writer: Arc::new(Mutex::new(writer)),
             readers: Arc::new(Mutex::new(Vec::new())),

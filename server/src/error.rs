@@ -5,6 +5,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use protocol_api::{ErrorBody, ErrorType};
 
+/// Longest request URI (path and query) answered; a longer one is a 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
 /// Everything a request can fail with; internals are logged, never sent.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -37,9 +40,17 @@ pub enum ApiError {
     /// 413: body or upload over its limit.
     #[error("{0}")]
     TooLarge(&'static str),
-    /// 429: too many requests; retry after that many seconds.
-    #[error("too many requests")]
-    RateLimited(u64),
+    /// 414: a request URI over [`MAX_URI_BYTES`].
+    #[error("the request URI is over 8 KiB")]
+    UriTooLong,
+    /// 429: too many requests (or open streams, or downloads); retry after that many seconds.
+    #[error("{message}")]
+    RateLimited {
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after: u64,
+        /// The human sentence sent to the client.
+        message: &'static str,
+    },
     /// 503: an injected fault (`--fail-rate`).
     #[error("the service is temporarily unavailable")]
     Unavailable,
@@ -76,7 +87,8 @@ impl ApiError {
             Self::Idempotency => StatusCode::CONFLICT,
             Self::Conflict => StatusCode::PRECONDITION_FAILED,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -84,15 +96,16 @@ impl ApiError {
 
     fn kind(&self) -> ErrorType {
         match self {
-            Self::InvalidRequest { .. } | Self::TooLarge(_) | Self::MethodNotAllowed => {
-                ErrorType::InvalidRequest
-            }
+            Self::InvalidRequest { .. }
+            | Self::TooLarge(_)
+            | Self::MethodNotAllowed
+            | Self::UriTooLong => ErrorType::InvalidRequest,
             Self::Unauthenticated(_) => ErrorType::AuthenticationError,
             Self::Forbidden(_) => ErrorType::PermissionError,
             Self::NotFound(_) => ErrorType::NotFoundError,
             Self::Idempotency => ErrorType::IdempotencyError,
             Self::Conflict => ErrorType::ConflictError,
-            Self::RateLimited(_) => ErrorType::RateLimitError,
+            Self::RateLimited { .. } => ErrorType::RateLimitError,
             Self::Unavailable | Self::Internal(_) => ErrorType::ApiError,
         }
     }
@@ -114,10 +127,10 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "internal error");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited(seconds) = self {
+        if let Self::RateLimited { retry_after, .. } = self {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -16,7 +16,6 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// Longest delay accepted, in milliseconds.
 const MAX_LATENCY_MS: u64 = 60_000;
@@ -220,8 +219,12 @@ fn dropped_connection() -> Response {
 }
 
 /// Middleware of `/v1`: delay, then maybe fail before, or drop the answer after, the work.
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let faults = state.faults.get();
+pub async fn middleware(
+    State(faults): State<Arc<Faults>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let faults = faults.get();
     if faults.latency_ms.max_ms > 0 {
         tokio::time::sleep(faults.latency_ms.pick()).await;
     }

@@ -1,25 +1,57 @@
 //! Uploaded files on disk (`--files`), and how their types are judged.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::state::AppState;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Where the bytes of attachment `id` live.
-pub fn path(state: &AppState, id: &str) -> PathBuf {
-    state.files_dir.join(id)
+/// The directory of uploaded files, and how many of them may be read out at once.
+#[derive(Clone)]
+pub struct Files {
+    dir: Arc<PathBuf>,
+    downloads: Arc<Semaphore>,
 }
 
-/// Removes the bytes of attachment `id`; a file already gone is fine.
-pub async fn remove(state: &AppState, id: &str) {
-    if let Err(error) = tokio::fs::remove_file(path(state, id)).await {
-        if error.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(%error, id, "could not remove an attachment file");
+impl Files {
+    /// Uses `dir` (created when missing, `*.part` leftovers of an earlier run removed),
+    /// serving at most `max_downloads` files at a time.
+    pub fn open(dir: &Path, max_downloads: usize) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        remove_partial_uploads(dir)?;
+        Ok(Self {
+            dir: Arc::new(dir.to_owned()),
+            downloads: Arc::new(Semaphore::new(max_downloads.max(1))),
+        })
+    }
+
+    /// Where the bytes of attachment `id` live.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(id)
+    }
+
+    /// Where an upload of attachment `id` is written until it is complete.
+    pub fn part_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.part"))
+    }
+
+    /// Removes the bytes of attachment `id`; a file already gone is fine.
+    pub async fn remove(&self, id: &str) {
+        if let Err(error) = tokio::fs::remove_file(self.path(id)).await {
+            if error.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(%error, id, "could not remove an attachment file");
+            }
         }
+    }
+
+    /// A place among the downloads in progress, or `None` when all are taken; the place is
+    /// given back when the permit is dropped (when the body is sent or abandoned).
+    pub fn download_permit(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.downloads).try_acquire_owned().ok()
     }
 }
 
 /// Removes `*.part` files: uploads cut off by a lost connection in an earlier run.
-pub fn remove_partial_uploads(dir: &Path) -> std::io::Result<()> {
+fn remove_partial_uploads(dir: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.extension().is_some_and(|ext| ext == "part") {

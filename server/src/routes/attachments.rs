@@ -89,8 +89,8 @@ async fn upload(
         .await
         .map_err(|_| ApiError::invalid("the body must be multipart/form-data"))?;
     let id = new_id();
-    let part = state.files_dir.join(format!("{id}.part"));
-    let stored = files::path(&state, &id);
+    let part = state.files.part_path(&id);
+    let stored = state.files.path(&id);
     let result = async {
         let upload = receive(&mut multipart, &part).await?;
         let (filename, file_type, file_size) = upload
@@ -201,6 +201,6 @@ async fn remove(
             Ok(())
         })
         .await?;
-    files::remove(&state, &id).await;
+    state.files.remove(&id).await;
     Ok(Json(Deleted { id, deleted: true }))
 }

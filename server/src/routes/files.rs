@@ -1,14 +1,20 @@
 //! `/files/{id}/{name}`: attachment bytes, without auth (the random id is the capability),
-//! served so that nothing uploaded can run as a page of this origin.
+//! streamed from disk (ranges and `HEAD` included), at most `--max-downloads` at a time,
+//! and served so that nothing uploaded can run as a page of this origin.
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
+use crate::db::Db;
 use crate::error::ApiError;
-use crate::files;
+use crate::files::{self, Files};
 use crate::ids::looks_like_id;
 use crate::state::AppState;
 use crate::store::attachments::{self, percent_encode};
@@ -38,8 +44,10 @@ fn content_disposition(inline: bool, filename: &str) -> String {
 }
 
 async fn serve(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(files): State<Files>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound("no such file");
     let Ok(Path((id, _name))) = path else {
@@ -49,14 +57,22 @@ async fn serve(
         return Err(not_found());
     }
     let lookup = id.clone();
-    let record = state
-        .db
+    let record = db
         .read(move |conn| attachments::find(conn, &lookup))
         .await?
         .ok_or_else(not_found)?;
-    let bytes = tokio::fs::read(files::path(&state, &id))
-        .await
-        .map_err(|_| not_found())?;
+    let permit = files.download_permit().ok_or(ApiError::RateLimited {
+        retry_after: 1,
+        message: "too many downloads at once; try again in a moment",
+    })?;
+    let response = match ServeFile::new(files.path(&id)).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return Err(not_found());
+    }
+    let (mut parts, body) = response.into_parts();
     let file = record.attachment;
     let inline = files::is_inline_safe(&file.file_type);
     let served_type = if file.file_type.starts_with("text/") {
@@ -68,21 +84,26 @@ async fn serve(
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     let disposition = HeaderValue::from_str(&content_disposition(inline, &file.filename))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    let headers = [
-        (header::CONTENT_TYPE, content_type),
-        (header::CONTENT_DISPOSITION, disposition),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("sandbox"),
-        ),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, max-age=86400"),
-        ),
-    ];
-    Ok((headers, bytes).into_response())
+    let headers = &mut parts.headers;
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    // The body owns the permit: the place is given back once the last byte is sent or the
+    // reader goes away, not when the headers leave.
+    let body = body.map_frame(move |frame| {
+        let _held = &permit;
+        frame
+    });
+    Ok(Response::from_parts(parts, Body::new(body)))
 }

@@ -91,6 +91,7 @@ async fn send(
         .get("idempotency-key")
         .map(|value| idempotency::validate_key(value.as_bytes()))
         .transpose()?;
+    messages::check_attachment_count(&request.attachments)?;
     if request.conversation_id.is_empty() {
         return Err(ApiError::param(
             "conversation_id",
@@ -143,6 +144,12 @@ async fn update(
     Payload(change): Payload<UpdateMessage>,
 ) -> Result<Response, ApiError> {
     let if_match = if_match(&headers)?;
+    if let Some(ids) = &change.attachments {
+        messages::check_attachment_count(ids)?;
+    }
+    if let Some(reactions) = &change.reactions {
+        messages::check_reaction_request(reactions)?;
+    }
     let record = state
         .db
         .write(move |tx| messages::update(tx, &caller, &id, &change, if_match.as_deref()))
@@ -162,7 +169,7 @@ async fn remove(
         .write(move |tx| messages::delete(tx, &caller, &id, if_match.as_deref()))
         .await?;
     for attachment in &message.attachments {
-        crate::files::remove(&state, &attachment.id).await;
+        state.files.remove(&attachment.id).await;
     }
     Ok(Json(Deleted {
         id: message.id,

@@ -5,7 +5,7 @@ pub mod assets;
 
 use rusqlite::params;
 
-use crate::db::Tx;
+use crate::db::{Db, Tx};
 use crate::error::ApiError;
 use crate::ids::now;
 use crate::state::AppState;
@@ -330,7 +330,7 @@ fn seed_short(
 pub fn demo(state: &AppState) -> Result<bool, ApiError> {
     let files = files();
     for (id, _, _, bytes) in &files {
-        let path = crate::files::path(state, id);
+        let path = state.files.path(id);
         if !path.exists() {
             std::fs::write(path, bytes)?;
         }
@@ -339,6 +339,15 @@ pub fn demo(state: &AppState) -> Result<bool, ApiError> {
     state.db.write_blocking(|tx| {
         let existing: i64 = tx.query_row("SELECT COUNT(*) FROM contacts", [], |r| r.get(0))?;
         if existing > 0 {
+            // Seeded before: give the demo contacts their tokens back if a run without
+            // --seed demo removed them.
+            for (id, _, _, _, token) in CONTACTS {
+                tx.execute(
+                    "INSERT OR IGNORE INTO tokens (token, contact_id) \
+                     SELECT ?1, id FROM contacts WHERE id = ?2",
+                    params![token, id],
+                )?;
+            }
             return Ok(false);
         }
         let end = now() - 5 * 60;
@@ -386,6 +395,17 @@ pub fn demo(state: &AppState) -> Result<bool, ApiError> {
         seed_short(tx, &mut rng, KEVIN_LINNIE, &[KEVIN, LINNIE], 4, end - 7200)?;
         seed_short(tx, &mut rng, FRANK_KATE, &[FRANK, KATE], 5, end - 9000)?;
         Ok(true)
+    })
+}
+
+/// Removes the demo tokens (a run without `--seed demo`); how many there were.
+pub fn remove_demo_tokens(db: &Db) -> Result<usize, ApiError> {
+    db.write_blocking(|tx| {
+        let mut removed = 0;
+        for (_, _, _, _, token) in CONTACTS {
+            removed += tx.execute("DELETE FROM tokens WHERE token = ?1", [token])?;
+        }
+        Ok(removed)
     })
 }
 

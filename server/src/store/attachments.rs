@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use protocol_api::Attachment;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::store::contacts::Caller;
 use crate::store::conversations::is_participant;
 use crate::store::page::{placeholders, Listing};
 
@@ -210,4 +210,15 @@ pub fn delete(conn: &Connection, ids: &[String]) -> Result<(), ApiError> {
     );
     conn.execute(&sql, params_from_iter(ids.iter()))?;
     Ok(())
+}
+
+/// Ids of up to `limit` uploads made before `cutoff` and never linked to a message.
+pub fn stale_uploads(conn: &Connection, cutoff: i64, limit: i64) -> Result<Vec<String>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ?1 LIMIT ?2",
+    )?;
+    let ids = stmt
+        .query_map(params![cutoff, limit], |row| row.get(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ids)
 }

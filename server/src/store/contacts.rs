@@ -3,9 +3,17 @@
 use protocol_api::{Contact, ContactDetails};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::store::page::{placeholders, Listing};
+
+/// The contact making a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The contact's id.
+    pub id: String,
+    /// The contact's username, as reactions list it.
+    pub username: String,
+}
 
 /// Contact columns of an embedded contact, table aliased `c`.
 pub const CONTACT_COLUMNS: &str =

@@ -4,8 +4,8 @@ use protocol_api::{Conversation, Group};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::store::contacts::Caller;
 use crate::store::contacts::{contact_from_row, CONTACT_COLUMNS};
 use crate::store::page::{placeholders, Listing};
 

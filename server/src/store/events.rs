@@ -4,10 +4,10 @@ use protocol_api::{Event, EventType, Message};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
-use crate::auth::Caller;
 use crate::db::{StoredEvent, Tx};
 use crate::error::ApiError;
 use crate::ids::now;
+use crate::store::contacts::Caller;
 
 /// Writes an event about `message` and queues it for broadcast after commit.
 pub fn record(tx: &Tx, kind: EventType, message: &Message) -> Result<(), ApiError> {
@@ -69,4 +69,14 @@ pub fn max_id(conn: &Connection) -> Result<i64, ApiError> {
             row.get(0)
         })?,
     )
+}
+
+/// Deletes up to `limit` events written before `cutoff`, never the newest one (ids go on
+/// from it); how many.
+pub fn expire(conn: &Connection, cutoff: i64, limit: i64) -> Result<usize, ApiError> {
+    Ok(conn.execute(
+        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ?1 \
+         AND id < (SELECT MAX(id) FROM events) ORDER BY id LIMIT ?2)",
+        params![cutoff, limit],
+    )?)
 }

@@ -2,12 +2,12 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::ids::now;
+use crate::store::contacts::Caller;
 
 /// How long a key is remembered, in seconds.
-const KEEP_SECONDS: i64 = 24 * 60 * 60;
+pub const KEEP_SECONDS: i64 = 24 * 60 * 60;
 
 /// The first answer to a request, replayed to its retries.
 #[derive(Clone, Debug)]
@@ -87,4 +87,13 @@ pub fn validate_key(key: &[u8]) -> Result<String, ApiError> {
         ));
     }
     Ok(String::from_utf8_lossy(key).into_owned())
+}
+
+/// Forgets up to `limit` keys stored before `cutoff`; how many.
+pub fn expire(conn: &Connection, cutoff: i64, limit: i64) -> Result<usize, ApiError> {
+    Ok(conn.execute(
+        "DELETE FROM idempotency WHERE (contact_id, key) IN \
+         (SELECT contact_id, key FROM idempotency WHERE created_at < ?1 LIMIT ?2)",
+        params![cutoff, limit],
+    )?)
 }

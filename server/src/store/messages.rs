@@ -1,17 +1,18 @@
 //! Messages: batched loading of pages, and the writes of send, update and delete.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use protocol_api::{
-    is_valid_reaction_name, EventType, Message, Reactions, SendMessage, UpdateMessage,
-    MAX_MESSAGE_CHARS,
+    is_valid_reaction_name, EventType, Message, ReactionChanges, Reactions, SendMessage,
+    UpdateMessage, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, MAX_REACTIONS_PER_PERSON,
+    MAX_REACTION_NAMES_PER_MESSAGE, MAX_REACTION_NAMES_PER_REQUEST,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
-use crate::auth::Caller;
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::ids::{new_id, now};
+use crate::store::contacts::Caller;
 use crate::store::contacts::{contact_from_row, CONTACT_COLUMNS};
 use crate::store::conversations::{is_participant, require_participant};
 use crate::store::page::{placeholders, Listing};
@@ -84,7 +85,9 @@ pub fn by_seqs(conn: &Connection, seqs: &[i64]) -> Result<Vec<MessageRecord>, Ap
         })?
         .collect::<Result<Vec<_>, _>>()?;
 
-    let mut reactions: HashMap<i64, Reactions> = HashMap::new();
+    // Per message: (name, usernames) in order of first use, and where each name is.
+    type Grouped = (Vec<(String, Vec<String>)>, HashMap<String, usize>);
+    let mut reactions: HashMap<i64, Grouped> = HashMap::new();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.message_seq, r.name, c.username FROM reactions r \
          JOIN contacts c ON c.id = r.contact_id WHERE r.message_seq IN ({marks}) ORDER BY r.seq"
@@ -98,16 +101,23 @@ pub fn by_seqs(conn: &Connection, seqs: &[i64]) -> Result<Vec<MessageRecord>, Ap
     })?;
     for row in rows {
         let (seq, name, username) = row?;
-        reactions
-            .entry(seq)
-            .or_default()
-            .set(&name, &username, true);
+        let (pairs, index) = reactions.entry(seq).or_default();
+        match index.get(&name) {
+            Some(&at) => pairs[at].1.push(username),
+            None => {
+                index.insert(name.clone(), pairs.len());
+                pairs.push((name, vec![username]));
+            }
+        }
     }
 
     let ids: Vec<String> = records.iter().map(|r| r.message.id.clone()).collect();
     let mut files = attachments::by_message_ids(conn, &ids)?;
     for record in &mut records {
-        record.message.reactions = reactions.remove(&record.seq).unwrap_or_default();
+        record.message.reactions = reactions
+            .remove(&record.seq)
+            .map(|(pairs, _)| Reactions::from_pairs(pairs))
+            .unwrap_or_default();
         record.message.attachments = files.remove(&record.message.id).unwrap_or_default();
     }
     records.sort_by_key(|record| seqs.iter().position(|&seq| seq == record.seq));
@@ -152,14 +162,95 @@ pub fn validate_text(text: &str, has_attachments: bool) -> Result<(), ApiError> 
     Ok(())
 }
 
-fn dedup(ids: &[String]) -> Vec<String> {
-    let mut unique: Vec<String> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !unique.contains(id) {
-            unique.push(id.clone());
+fn attachments_over_limit() -> ApiError {
+    ApiError::param(
+        "attachments",
+        format!("a message may have at most {MAX_ATTACHMENTS_PER_MESSAGE} attachments"),
+    )
+}
+
+/// Checks a list of attachment ids before any work: at most 10.
+pub fn check_attachment_count(ids: &[String]) -> Result<(), ApiError> {
+    if ids.len() > MAX_ATTACHMENTS_PER_MESSAGE {
+        return Err(attachments_over_limit());
+    }
+    Ok(())
+}
+
+/// Checks a reaction change before any work: at most 64 names, each well formed.
+pub fn check_reaction_request(changes: &ReactionChanges) -> Result<(), ApiError> {
+    if changes.0.len() > MAX_REACTION_NAMES_PER_REQUEST {
+        return Err(ApiError::param(
+            "reactions",
+            format!("one request may name at most {MAX_REACTION_NAMES_PER_REQUEST} reactions"),
+        ));
+    }
+    if !changes
+        .0
+        .iter()
+        .all(|(name, _)| is_valid_reaction_name(name))
+    {
+        return Err(ApiError::param(
+            "reactions",
+            "reaction names must match [a-z0-9_+-]{1,64}",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks what a reaction change would leave on a message: at most 64 distinct names, at
+/// most 20 of them `username`'s. A message already over a limit may still lose reactions.
+fn check_reaction_totals(
+    current: &Reactions,
+    username: &str,
+    changes: &ReactionChanges,
+) -> Result<(), ApiError> {
+    // name -> (how many hold it, whether the caller does)
+    let mut holders: HashMap<&str, (usize, bool)> = current
+        .iter()
+        .map(|(name, users)| (name, (users.len(), users.iter().any(|u| u == username))))
+        .collect();
+    let count = |holders: &HashMap<&str, (usize, bool)>| {
+        let names = holders.values().filter(|(n, _)| *n > 0).count();
+        let mine = holders.values().filter(|(_, mine)| *mine).count();
+        (names, mine)
+    };
+    let (names_before, mine_before) = count(&holders);
+    for (name, users) in &changes.0 {
+        let wants = users.iter().any(|u| u == username);
+        let (holding, mine) = holders.entry(name.as_str()).or_insert((0, false));
+        if wants != *mine {
+            *holding = if wants { *holding + 1 } else { *holding - 1 };
+            *mine = wants;
         }
     }
-    unique
+    let (names, mine) = count(&holders);
+    if mine > MAX_REACTIONS_PER_PERSON && mine > mine_before {
+        return Err(ApiError::param(
+            "reactions",
+            format!(
+                "one person may hold at most {MAX_REACTIONS_PER_PERSON} reactions on a message"
+            ),
+        ));
+    }
+    if names > MAX_REACTION_NAMES_PER_MESSAGE && names > names_before {
+        return Err(ApiError::param(
+            "reactions",
+            format!(
+                "a message may carry at most {MAX_REACTION_NAMES_PER_MESSAGE} distinct reactions"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The ids once each, in their first order.
+fn dedup(ids: &[String]) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Sends a message (already validated) and records `message.created`.
@@ -245,18 +336,13 @@ pub fn update(
         ));
     }
     if let Some(reactions) = &change.reactions {
-        if !reactions
-            .0
-            .iter()
-            .all(|(name, _)| is_valid_reaction_name(name))
-        {
-            return Err(ApiError::param(
-                "reactions",
-                "reaction names must match [a-z0-9_+-]{1,64}",
-            ));
-        }
+        check_reaction_request(reactions)?;
+        check_reaction_totals(&current.message.reactions, &caller.username, reactions)?;
     }
     let new_files = dedup(change.attachments.as_deref().unwrap_or_default());
+    if current.message.attachments.len() + new_files.len() > MAX_ATTACHMENTS_PER_MESSAGE {
+        return Err(attachments_over_limit());
+    }
     let mut changed = false;
     if let Some(text) = &change.message {
         let has_files = !current.message.attachments.is_empty() || !new_files.is_empty();

@@ -182,3 +182,137 @@ impl Harness {
         reply.json
     }
 }
+
+/// Serves `h`'s app on a loopback port (with peer addresses, as `protocol-server` does).
+pub async fn serve_tcp(h: &Harness) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service =
+        app(h.state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
+    addr
+}
+
+/// How long another caller may wait for an answer while an attack runs.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Another caller (Linnie) sending a message and reading her contact, over and over, while
+/// an attack runs; [`Probe::finish`] asserts every answer came within [`ANSWER_WITHIN`].
+pub struct Probe {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<(usize, std::time::Duration)>,
+}
+
+impl Probe {
+    pub fn start(h: &Harness) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let router = h.router.clone();
+        let stopping = stop.clone();
+        let task = tokio::spawn(async move {
+            let mut rounds = 0;
+            let mut slowest = std::time::Duration::ZERO;
+            while !stopping.load(Ordering::Relaxed) || rounds == 0 {
+                for request in [
+                    Request::builder()
+                        .method(Method::POST)
+                        .uri("/v1/messages")
+                        .header("authorization", format!("Bearer {LINNIE}"))
+                        .header("content-type", "application/json")
+                        .body(Body::from(
+                            serde_json::json!({
+                                "conversation_id": seed::KEVIN_LINNIE,
+                                "message": "still here"
+                            })
+                            .to_string(),
+                        ))
+                        .unwrap(),
+                    Request::builder()
+                        .uri("/v1/contacts/me")
+                        .header("authorization", format!("Bearer {LINNIE}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                ] {
+                    let started = std::time::Instant::now();
+                    let answer =
+                        tokio::time::timeout(ANSWER_WITHIN * 5, router.clone().oneshot(request))
+                            .await;
+                    let took = started.elapsed();
+                    slowest = slowest.max(took);
+                    let response = answer.expect("the probe got no answer at all").unwrap();
+                    assert!(
+                        response.status().is_success(),
+                        "probe answered {}",
+                        response.status()
+                    );
+                }
+                rounds += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            (rounds, slowest)
+        });
+        Self { stop, task }
+    }
+
+    /// Stops the probe; asserts it ran and no answer took longer than [`ANSWER_WITHIN`].
+    pub async fn finish(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (rounds, slowest) = self.task.await.unwrap();
+        assert!(rounds > 0);
+        assert!(
+            slowest < ANSWER_WITHIN,
+            "another caller waited {slowest:?} during the attack ({rounds} rounds)"
+        );
+    }
+}
+
+/// Runs `attack` while a [`Probe`] checks that other callers are answered.
+pub async fn while_probed<F: std::future::Future>(h: &Harness, attack: F) -> F::Output {
+    let probe = Probe::start(h);
+    let output = attack.await;
+    probe.finish().await;
+    output
+}
+
+/// This process's resident memory in KiB (`VmRSS` of /proc/self/status).
+pub fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Sends `GET path` on a new loopback connection and reads the response head; the status,
+/// the head, and the connection positioned at the body.
+pub async fn open_raw(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &str,
+) -> (u16, String, tokio::io::BufReader<tokio::net::TcpStream>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\n{headers}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reader = tokio::io::BufReader::new(stream);
+    let mut head = String::new();
+    let read_head = async {
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), read_head)
+        .await
+        .expect("no response head within 5 s");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, head, reader)
+}
