@@ -5,7 +5,7 @@
 
 use crate::browser::storage;
 use crate::core::config::{
-    fragment_with, needs_file, parse_fragment, settle, Config, FileConfig, Layer, Sources,
+    fragment_with, parse_fragment, settle, Config, FileConfig, Layer, Sources,
 };
 
 /// The page's URL fragment, with its `#`.
@@ -70,7 +70,7 @@ pub async fn load_config(options: Layer, standalone: bool) -> Config {
             .unwrap_or_default(),
         standalone,
     };
-    if needs_file(&sources) {
+    if standalone {
         sources.file = config_file().await;
     }
     let settled = settle(&sources, origin_of);

@@ -89,7 +89,7 @@ pub struct Sources {
     pub fragment: Layer,
     /// This tab's sign-in.
     pub stored: Option<Session>,
-    /// `config.json` (standalone page only, and only when [`needs_file`] says so).
+    /// `config.json` (standalone page only).
     pub file: FileConfig,
     /// The page's own origin.
     pub page_origin: String,
@@ -122,14 +122,6 @@ pub struct Settled {
     pub config: Config,
     /// What to store as this tab's sign-in.
     pub store: Option<Session>,
-}
-
-/// Whether `config.json` can change which token goes to which API: not when the
-/// embedder's options or this tab's sign-in already say it.
-pub fn needs_file(sources: &Sources) -> bool {
-    sources.standalone
-        && sources.options.present().token.is_none()
-        && sources.usable_session().is_none()
 }
 
 /// Settles the configuration. The rules (README "Configure"):
@@ -531,25 +523,6 @@ mod tests {
         let s = settle(&elsewhere, origin_of);
         assert_eq!(s.config.token, None, "a sign-in at another API is not used");
         assert_eq!(s.config.api_base, "https://other.example/v1");
-        assert!(!needs_file(&elsewhere));
-    }
-
-    #[test]
-    fn config_json_is_read_only_when_it_can_matter() {
-        assert!(needs_file(&sources()));
-        let signed = Sources {
-            stored: signed_in("http://chat.example/v1", "t"),
-            ..sources()
-        };
-        assert!(!needs_file(&signed));
-        let fragment_token = Sources {
-            fragment: layer(None, Some("t"), None),
-            ..sources()
-        };
-        assert!(
-            needs_file(&fragment_token),
-            "the fragment's api may need the list"
-        );
     }
 
     #[test]
