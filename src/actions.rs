@@ -5,7 +5,8 @@
 use crate::browser::api::{as_contact, ApiError, Client, Cursor};
 use crate::browser::live::Sink;
 use crate::browser::{storage, time};
-use crate::core::outbox::{backoff_ms, client_id, send_retry_ms, OutboxItem, SendQueue};
+use crate::core::outbox::{backoff_ms, client_id, send_retry_ms, Outbox, OutboxItem, SendQueue};
+use crate::core::session::Author;
 use crate::core::timeline::{Change, EditTicket, SendTicket, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,6 +41,10 @@ pub struct ChatActions {
     pub auth_failed: RwSignal<bool>,
     /// Why the first page could not be loaded (it is retried by itself meanwhile).
     pub load_error: RwSignal<Option<ApiError>>,
+    /// The composer's draft, the caller's own: empty until the caller is known, then what
+    /// they left in this conversation (unless they have typed meanwhile). Written through
+    /// [`ChatActions::save_draft`].
+    pub draft: RwSignal<String>,
     /// The commands' own bookkeeping, in one stored value (each stored type costs wasm).
     state: StoredValue<State>,
 }
@@ -47,6 +52,10 @@ pub struct ChatActions {
 /// What the commands keep for themselves.
 struct State {
     client: Client,
+    /// Whose drafts and unsent messages these are: known once `/v1/contacts/me` has
+    /// answered (or at once, when this tab's sign-in remembers it). Until then nothing is
+    /// read from or written to storage, so nobody sees or sends another person's.
+    author: Option<Author>,
     /// My sends in typing order, one on the wire at a time.
     sends: SendQueue,
     /// Automatic retries so far, per client id.
@@ -70,6 +79,11 @@ impl ChatActions {
         me: String,
         auth_failed: RwSignal<bool>,
     ) -> Self {
+        let author = storage::known_caller(&client).map(|id| storage::author(&client, &id));
+        let draft = author
+            .as_ref()
+            .map(|a| storage::draft(a, &conversation_id))
+            .unwrap_or_default();
         Self {
             timeline: RwSignal::new(timeline),
             conversation_id: StoredValue::new(conversation_id),
@@ -81,8 +95,10 @@ impl ChatActions {
             announcement: RwSignal::new(String::new()),
             auth_failed,
             load_error: RwSignal::new(None),
+            draft: RwSignal::new(draft),
             state: StoredValue::new(State {
                 client,
+                author,
                 sends: SendQueue::default(),
                 attempts: Vec::new(),
                 read_requested: Vec::new(),
@@ -133,13 +149,67 @@ impl ChatActions {
 
     // ----- loading -----
 
-    /// Opens the conversation: unsent messages from storage show (and go out) at once,
-    /// whatever the API answers; the caller and the newest page load with retries.
+    /// Opens the conversation: the caller's unsent messages from storage show (and go out)
+    /// at once, whatever the API answers, when the caller is known already; the caller and
+    /// the newest page load with retries.
     pub fn open(&self) {
-        for item in storage::outbox(&self.conversation_id.get_value()).items {
-            self.queue(item);
+        if let Some(author) = self.author() {
+            self.restore(&author);
         }
         self.load();
+    }
+
+    fn author(&self) -> Option<Author> {
+        self.state.with_value(|s| s.author.clone())
+    }
+
+    /// Shows and sends what `author` left unsent in this conversation.
+    fn restore(&self, author: &Author) {
+        for item in storage::outbox(author, &self.conversation_id.get_value()).items {
+            self.queue(item);
+        }
+    }
+
+    /// The caller is known (`/v1/contacts/me` answered). The first time, what they typed
+    /// before is kept under their keys, and what they left here earlier comes back: their
+    /// unsent messages (shown, and sent) and their draft (unless they typed a new one).
+    fn meet(&self, caller_id: &str) {
+        let client = self.client();
+        storage::remember_caller(&client, caller_id);
+        let before = self.author();
+        if before.as_ref().is_some_and(|a| a.caller_id == caller_id) {
+            return;
+        }
+        let author = storage::author(&client, caller_id);
+        self.state.update_value(|s| s.author = Some(author.clone()));
+        if before.is_some() {
+            return;
+        }
+        let conv = self.conversation_id.get_value();
+        let typed = self.draft.get_untracked();
+        if typed.is_empty() {
+            self.draft.set(storage::draft(&author, &conv));
+        } else {
+            storage::set_draft(&author, &conv, &typed);
+        }
+        let pending: Vec<OutboxItem> = self
+            .timeline
+            .with_untracked(|t| t.pending())
+            .into_iter()
+            .filter_map(|(key, _)| self.outbox_item(&key))
+            .collect();
+        self.save_outbox(|o| pending.into_iter().for_each(|item| o.put(item)));
+        self.restore(&author);
+    }
+
+    /// Keeps the composer's text as the caller's draft of this conversation (in memory
+    /// until the caller is known). The signal is updated without notifying: the textbox
+    /// already shows the text.
+    pub fn save_draft(&self, text: &str) {
+        self.draft.update_untracked(|d| text.clone_into(d));
+        if let Some(author) = self.author() {
+            storage::set_draft(&author, &self.conversation_id.get_value(), text);
+        }
     }
 
     /// Loads the caller and the newest page, trying again with backoff until it works
@@ -205,6 +275,7 @@ impl ChatActions {
             let me = me?;
             let page = page?;
             this.me.set_value(me.username.clone());
+            this.meet(&me.id);
             this.timeline.update(|t| {
                 t.set_me(as_contact(&me));
                 t.load_newest(page);
@@ -363,11 +434,28 @@ impl ChatActions {
 
     // ----- sending -----
 
-    fn save_outbox(&self, edit: impl FnOnce(&mut crate::core::outbox::Outbox)) {
+    /// Changes the caller's stored unsent messages (nothing is stored before the caller
+    /// is known: [`Self::meet`] stores what is pending then).
+    fn save_outbox(&self, edit: impl FnOnce(&mut Outbox)) {
+        let Some(author) = self.author() else {
+            return;
+        };
         let conv = self.conversation_id.get_value();
-        let mut outbox = storage::outbox(&conv);
+        let mut outbox = storage::outbox(&author, &conv);
         edit(&mut outbox);
-        storage::set_outbox(&conv, &outbox);
+        storage::set_outbox(&author, &conv, &outbox);
+    }
+
+    /// A pending row as an outbox item.
+    fn outbox_item(&self, key: &str) -> Option<OutboxItem> {
+        let row = self.timeline.with_untracked(|t| t.row(key))?;
+        Some(OutboxItem {
+            client_id: key.to_owned(),
+            conversation_id: row.message.conversation_id,
+            text: row.message.message,
+            attachments: row.message.attachments,
+            created_at: row.message.created_at,
+        })
     }
 
     /// Sends a new message: it shows at once, then goes out.
@@ -463,23 +551,9 @@ impl ChatActions {
     /// Sends a failed message again, with the same `Idempotency-Key`.
     pub fn retry(&self, key: &str) {
         if let Some(ticket) = self.timeline.try_update(|t| t.retry(key)).flatten() {
-            if !storage::outbox(&self.conversation_id.get_value())
-                .items
-                .iter()
-                .any(|i| i.client_id == key)
-            {
-                let row = self.timeline.with_untracked(|t| t.row(key));
-                if let Some(row) = row {
-                    self.save_outbox(|o| {
-                        o.put(OutboxItem {
-                            client_id: key.to_owned(),
-                            conversation_id: row.message.conversation_id,
-                            text: row.message.message,
-                            attachments: row.message.attachments,
-                            created_at: row.message.created_at,
-                        })
-                    });
-                }
+            // Kept again in case it had been given up (put is once per client id).
+            if let Some(item) = self.outbox_item(key) {
+                self.save_outbox(|o| o.put(item));
             }
             self.dispatch(ticket);
         }

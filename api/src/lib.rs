@@ -8,7 +8,15 @@ mod reactions;
 
 pub use reactions::{is_valid_reaction_name, ReactionChanges, Reactions};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads a field whose `null` means the same as leaving it out: its default. Other
+/// servers write `null` for empty lists and unknown times; a wrong type still fails.
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
 
 /// Unix time in whole seconds, as every timestamp of the API.
 pub type Timestamp = i64;
@@ -49,7 +57,7 @@ pub struct Contact {
     #[serde(default)]
     pub last_active_at: Option<Timestamp>,
     /// When the contact was created (0 when a server leaves it out).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: Timestamp,
 }
 
@@ -76,7 +84,7 @@ pub struct ContactDetails {
     #[serde(default)]
     pub last_active_at: Option<Timestamp>,
     /// When the contact was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: Timestamp,
 }
 
@@ -100,7 +108,7 @@ pub struct Attachment {
     /// Size in bytes.
     pub file_size: u64,
     /// Upload time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: Timestamp,
 }
 
@@ -129,7 +137,7 @@ pub struct Message {
     #[serde(default)]
     pub reactions: Reactions,
     /// Files sent with the message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub attachments: Vec<Attachment>,
     /// First time a participant other than the sender read it.
     #[serde(default)]
@@ -159,10 +167,10 @@ pub struct Conversation {
     #[serde(default)]
     pub pinned_message_id: Option<String>,
     /// Pinned by the caller.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_pinned: bool,
     /// Muted by the caller.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub is_muted: bool,
     /// Time of the newest activity.
     #[serde(default)]
@@ -171,7 +179,7 @@ pub struct Conversation {
     #[serde(default)]
     pub last_opened_at: Option<Timestamp>,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: Timestamp,
     /// When it was archived, if it was.
     #[serde(default)]
@@ -194,10 +202,10 @@ pub struct Group {
     /// The group's conversation.
     pub conversation_id: String,
     /// The members.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub contacts: Vec<Contact>,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub created_at: Timestamp,
     /// When it was archived, if it was.
     #[serde(default)]
@@ -219,6 +227,7 @@ pub struct Deleted {
     /// The deleted item's id.
     pub id: String,
     /// Always true.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub deleted: bool,
 }
 
@@ -276,7 +285,7 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Where the error type is documented.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub documentation_url: String,
 }
 

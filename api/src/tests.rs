@@ -223,3 +223,47 @@ fn attachments_know_which_are_images() {
         "SVG is served as a download, never inline"
     );
 }
+
+#[test]
+fn null_means_the_default_where_servers_leave_things_empty() {
+    let conversation: Conversation = serde_json::from_value(json!({
+        "id": "c1", "group_id": "g1", "is_pinned": null, "is_muted": null, "created_at": null
+    }))
+    .expect("decodes");
+    assert_eq!(conversation.group_id.as_deref(), Some("g1"));
+    assert!(!conversation.is_pinned);
+    let group: Group = serde_json::from_value(
+        json!({ "id": "g1", "name": "Family", "conversation_id": "c1", "contacts": null }),
+    )
+    .expect("decodes");
+    assert!(group.contacts.is_empty());
+    let mut message: Value = serde_json::from_str(DOCS_MESSAGE).expect("valid JSON");
+    message["attachments"] = Value::Null;
+    message["reactions"] = Value::Null;
+    message["contact"]["created_at"] = Value::Null;
+    let message: Message = serde_json::from_value(message).expect("decodes");
+    assert!(message.attachments.is_empty() && message.reactions.is_empty());
+    let deleted: Deleted = serde_json::from_value(json!({ "id": "x" })).expect("decodes");
+    assert!(!deleted.deleted);
+}
+
+#[test]
+fn wrong_types_are_refused_even_where_null_is_allowed() {
+    let bad = [
+        json!({ "id": "c1", "is_pinned": "yes" }),
+        json!({ "id": "c1", "created_at": 1.5 }),
+        json!({ "id": "c1", "created_at": "soon" }),
+    ];
+    for value in bad {
+        assert!(
+            serde_json::from_value::<Conversation>(value.clone()).is_err(),
+            "{value}"
+        );
+    }
+    let attachment = json!({
+        "id": "a", "filename": "f", "file_url": "u", "file_type": "t", "file_size": -1
+    });
+    assert!(serde_json::from_value::<Attachment>(attachment).is_err());
+    let event = json!({ "id": "e", "type": "message.exploded", "payload": {} });
+    assert!(serde_json::from_value::<Event>(event).is_err());
+}

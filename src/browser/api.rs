@@ -1,14 +1,19 @@
-//! All HTTP to the Protocol API (API.md). Every answer is decoded fallibly: an HTML error
-//! page, truncated JSON or wrong types become an [`ApiError`] with a human message.
+//! All HTTP to the Protocol API (API.md), through gloo-net (uploads through
+//! `XMLHttpRequest`, the one browser API that reports upload progress). Every answer is
+//! decoded with serde_json, fallibly: an HTML error page, truncated JSON or wrong types
+//! become an [`ApiError`] with a human message, never a panic.
 
-use crate::core::json::{self, FromJson};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use protocol_api::{
     Attachment, Contact, ContactDetails, Conversation, Deleted, ErrorBody, ErrorType, Group,
     Message, Page, SendMessage, UpdateMessage,
 };
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::future::Future;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use std::pin::Pin;
+use std::task::{Context, Waker};
+use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Why a request failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,25 +84,16 @@ fn kind_for(status: u16) -> ErrorType {
     }
 }
 
-/// Reads an answer: a success body as `T`, anything else as an [`ApiError`]. Pure.
-pub fn decode<T: FromJson>(status: u16, text: &str) -> Result<T, ApiError> {
-    T::from_json(&decode_value(status, text)?).ok_or_else(|| decode_error(status))
-}
-
-/// The parsed body of a success answer, the error of any other: the part of [`decode`]
-/// that is the same for every type (not generic, so it is in the wasm once).
-fn decode_value(status: u16, text: &str) -> Result<json::Value, ApiError> {
+/// Reads an answer: a success body as `T`, anything else as an [`ApiError`] (with the
+/// server's error envelope when it sent one). Pure.
+pub fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
-        json::parse(text).ok_or_else(|| decode_error(status))
+        serde_json::from_str(text).map_err(|_| ApiError::Decode(format!("status {status}")))
     } else {
-        let body = json::from_str::<ErrorBody>(text)
-            .unwrap_or_else(|| ErrorBody::new(kind_for(status), "", None));
+        let body = serde_json::from_str::<ErrorBody>(text)
+            .unwrap_or_else(|_| ErrorBody::new(kind_for(status), "", None));
         Err(ApiError::Api { status, body })
     }
-}
-
-fn decode_error(status: u16) -> ApiError {
-    ApiError::Decode(format!("status {status}"))
 }
 
 /// Which page of messages to list.
@@ -149,19 +145,19 @@ pub fn events_url(
     url
 }
 
-type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T>>>;
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// A success answer: status, parsed body and `ETag`.
+/// An answer: status, body text and `ETag`.
 struct Answer {
     status: u16,
-    body: json::Value,
+    text: String,
     etag: Option<String>,
 }
 
 impl Answer {
-    /// The body as `T`.
-    fn read<T: FromJson>(&self) -> Result<T, ApiError> {
-        T::from_json(&self.body).ok_or_else(|| decode_error(self.status))
+    /// The body as `T`, or why not.
+    fn read<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        decode(self.status, &self.text)
     }
 }
 
@@ -172,35 +168,36 @@ pub struct Client {
     token: String,
 }
 
-fn js_text(err: &JsValue) -> String {
-    err.as_string()
-        .or_else(|| {
-            js_sys::JSON::stringify(err)
-                .ok()
-                .and_then(|s| s.as_string())
-        })
-        .unwrap_or_default()
+/// A failed request (offline, DNS, CORS, reset), as a network error.
+fn net(err: impl std::fmt::Display) -> ApiError {
+    ApiError::Network(err.to_string())
 }
 
-/// A failed browser call, as a network error.
-fn net(err: JsValue) -> ApiError {
-    ApiError::Network(js_text(&err))
+/// Sends `request` now and returns its response when awaited. gloo-net calls `fetch` on
+/// the first poll of `send`, so it is polled once here (with a waker that does nothing:
+/// the caller's await registers its own): the caller and the first page go out while the
+/// view around them is still being built, not after.
+fn send_now(request: Request) -> BoxFuture<Result<Response, ApiError>> {
+    let mut sending = Box::pin(futures::future::maybe_done(request.send()));
+    let _ = sending
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()));
+    Box::pin(async move {
+        sending.as_mut().await;
+        match sending.as_mut().take_output() {
+            Some(answer) => answer.map_err(net),
+            None => Err(ApiError::Network("no answer".into())),
+        }
+    })
 }
 
-/// Waits for a sent request's response and reads it: the parsed success answer, or why
-/// there is none.
-async fn receive(sent: js_sys::Promise) -> Result<Answer, ApiError> {
-    let response: web_sys::Response = JsFuture::from(sent).await.map_err(net)?.unchecked_into();
-    let etag = response.headers().get("ETag").ok().flatten();
-    let text = JsFuture::from(response.text().map_err(net)?)
-        .await
-        .map_err(net)?
-        .as_string()
-        .unwrap_or_default();
-    let status = response.status();
+/// Reads a response to the end.
+async fn receive(response: Response) -> Result<Answer, ApiError> {
+    let etag = response.headers().get("ETag");
+    let text = response.text().await.map_err(net)?;
     Ok(Answer {
-        status,
-        body: decode_value(status, &text)?,
+        status: response.status(),
+        text,
         etag,
     })
 }
@@ -224,67 +221,57 @@ impl Client {
         &self.base
     }
 
+    /// The bearer token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    /// One request, not generic and boxed, so every endpoint shares one copy of it:
-    /// the parsed success answer, or why there is none. The request goes out when this is
-    /// called, not when the answer is awaited.
+    /// One request with the token, not generic and boxed, so every endpoint shares one
+    /// copy of it. The request goes out when this is called, not when the answer is
+    /// awaited ([`send_now`]).
     fn call(
         &self,
-        method: &str,
+        method: Method,
         path: &str,
         body: Option<String>,
         extra: &[(&str, &str)],
     ) -> BoxFuture<Result<Answer, ApiError>> {
-        let sent = self.start(method, path, body, extra);
-        Box::pin(async move { receive(sent?).await })
-    }
-
-    /// Sends a request: the `fetch` promise of its response.
-    fn start(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<String>,
-        extra: &[(&str, &str)],
-    ) -> Result<js_sys::Promise, ApiError> {
-        let headers = web_sys::Headers::new().map_err(net)?;
-        headers
-            .set("Authorization", &format!("Bearer {}", self.token))
-            .map_err(net)?;
+        let mut builder = RequestBuilder::new(&self.url(path))
+            .method(method)
+            .header("Authorization", &format!("Bearer {}", self.token));
         for (k, v) in extra {
-            headers.set(k, v).map_err(net)?;
+            builder = builder.header(k, v);
         }
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
-        init.set_headers(&headers);
-        if let Some(body) = body {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(net)?;
-            init.set_body(&JsValue::from_str(&body));
-        }
-        let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-        let request =
-            web_sys::Request::new_with_str_and_init(&self.url(path), &init).map_err(net)?;
-        Ok(window.fetch_with_request(&request))
+        let request = match body {
+            Some(json) => builder
+                .header("Content-Type", "application/json")
+                .body(json),
+            None => builder.build(),
+        };
+        let sent = request.map_err(net).map(send_now);
+        Box::pin(async move { receive(sent?.await?).await })
     }
 
     /// `GET path`, sent at once (see [`Client::call`]).
-    fn get<T: FromJson>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> {
-        let answer = self.call("GET", path, None, &[]);
+    fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> {
+        let answer = self.call(Method::GET, path, None, &[]);
         async move { answer.await?.read() }
     }
 
+    /// A write with a JSON body: the message it answers with, and its ETag.
     async fn write(
         &self,
-        method: &str,
+        method: Method,
         path: &str,
-        json: String,
+        body: &impl Serialize,
         extra: &[(&str, &str)],
     ) -> Result<(Message, Option<String>), ApiError> {
+        let json =
+            serde_json::to_string(body).map_err(|_| ApiError::Decode("request body".into()))?;
         let answer = self.call(method, path, Some(json), extra).await?;
         answer.read().map(|m| (m, answer.etag))
     }
@@ -330,7 +317,7 @@ impl Client {
     /// One message with its ETag.
     pub async fn message(&self, id: &str) -> Result<(Message, Option<String>), ApiError> {
         let path = format!("/messages/{}", crate::core::config::percent_encode(id));
-        let answer = self.call("GET", &path, None, &[]).await?;
+        let answer = self.call(Method::GET, &path, None, &[]).await?;
         answer.read().map(|m| (m, answer.etag))
     }
 
@@ -340,13 +327,8 @@ impl Client {
         body: &SendMessage,
         key: &str,
     ) -> Result<(Message, Option<String>), ApiError> {
-        self.write(
-            "POST",
-            "/messages",
-            json::send_message_json(body),
-            &[("Idempotency-Key", key)],
-        )
-        .await
+        self.write(Method::POST, "/messages", body, &[("Idempotency-Key", key)])
+            .await
     }
 
     /// Updates a message; `if_match` guards text edits against newer changes.
@@ -357,36 +339,32 @@ impl Client {
         if_match: Option<&str>,
     ) -> Result<(Message, Option<String>), ApiError> {
         let path = format!("/messages/{}", crate::core::config::percent_encode(id));
-        let json = json::update_message_json(body);
         match if_match {
-            Some(etag) => self.write("PUT", &path, json, &[("If-Match", etag)]).await,
-            None => self.write("PUT", &path, json, &[]).await,
+            Some(etag) => {
+                self.write(Method::PUT, &path, body, &[("If-Match", etag)])
+                    .await
+            }
+            None => self.write(Method::PUT, &path, body, &[]).await,
         }
     }
 
     /// Deletes a message.
     pub async fn delete(&self, id: &str) -> Result<Deleted, ApiError> {
         let path = format!("/messages/{}", crate::core::config::percent_encode(id));
-        self.call("DELETE", &path, None, &[]).await?.read()
+        self.call(Method::DELETE, &path, None, &[]).await?.read()
     }
 
-    /// Whether `GET path` answers 404 (headers only; the body is not read).
+    /// Whether `GET url` answers 404. Only the status is read: the request is aborted as
+    /// soon as the headers are in, so a stream that does answer is not left open.
     pub async fn is_missing(&self, url: &str) -> bool {
-        let Some(window) = web_sys::window() else {
-            return false;
-        };
         let controller = web_sys::AbortController::new().ok();
-        let init = web_sys::RequestInit::new();
-        if let Some(c) = &controller {
-            init.set_signal(Some(&c.signal()));
-        }
-        let status = match web_sys::Request::new_with_str_and_init(url, &init) {
-            Ok(request) => JsFuture::from(window.fetch_with_request(&request))
-                .await
-                .ok()
-                .map(|r| r.unchecked_into::<web_sys::Response>().status()),
-            Err(_) => None,
-        };
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let status = Request::get(url)
+            .abort_signal(signal.as_ref())
+            .send()
+            .await
+            .ok()
+            .map(|r| r.status());
         if let Some(c) = controller {
             c.abort();
         }
@@ -411,15 +389,16 @@ impl Client {
         conversation_id: &str,
         on_progress: impl Fn(f64) + 'static,
     ) -> Result<Attachment, ApiError> {
-        let form = web_sys::FormData::new().map_err(net)?;
+        let js = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+        let form = web_sys::FormData::new().map_err(js)?;
         form.append_with_blob_and_filename("file", file, &file.name())
-            .map_err(net)?;
+            .map_err(js)?;
         form.append_with_str("conversation_id", conversation_id)
-            .map_err(net)?;
-        let xhr = web_sys::XmlHttpRequest::new().map_err(net)?;
-        xhr.open("POST", &self.url("/attachments")).map_err(net)?;
+            .map_err(js)?;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(js)?;
+        xhr.open("POST", &self.url("/attachments")).map_err(js)?;
         xhr.set_request_header("Authorization", &format!("Bearer {}", self.token))
-            .map_err(net)?;
+            .map_err(js)?;
         let progress =
             Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
                 if e.length_computable() && e.total() > 0.0 {
@@ -432,7 +411,7 @@ impl Client {
         let done = js_sys::Promise::new(&mut |resolve, _reject| {
             xhr.set_onloadend(Some(&resolve));
         });
-        xhr.send_with_opt_form_data(Some(&form)).map_err(net)?;
+        xhr.send_with_opt_form_data(Some(&form)).map_err(js)?;
         let finished = wasm_bindgen_futures::JsFuture::from(done).await;
         // Detach before the closure is dropped: a late progress event must find nothing.
         if let Ok(upload) = xhr.upload() {
@@ -440,7 +419,7 @@ impl Client {
         }
         xhr.set_onloadend(None);
         drop(progress);
-        finished.map_err(net)?;
+        finished.map_err(js)?;
         let status = xhr.status().unwrap_or(0);
         if status == 0 {
             return Err(ApiError::Network("upload interrupted".into()));
@@ -452,18 +431,11 @@ impl Client {
 
 /// The body of a plain `GET url` (relative to the page), if it answered 2xx.
 pub async fn fetch_text(url: &str) -> Option<String> {
-    let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .ok()?
-        .unchecked_into();
+    let response = Request::get(url).send().await.ok()?;
     if !response.ok() {
         return None;
     }
-    JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()
+    response.text().await.ok()
 }
 
 /// The sender copy a pending message shows: the caller's details as a message contact.
@@ -497,6 +469,36 @@ mod tests {
     #[test]
     fn wrong_types_are_a_decode_error() {
         let r: Result<Page<Message>, _> = decode(200, r#"{"has_more":"yes","data":[]}"#);
+        assert!(matches!(r, Err(ApiError::Decode(_))));
+    }
+
+    #[test]
+    fn wrong_field_types_are_a_decode_error() {
+        const MESSAGE: &str = concat!(
+            r#"{"id":"m","conversation_id":"c","contact":{"id":"k","username":"u"},"#,
+            r#""message":"hi","created_at":1718040012,"read_at":null}"#
+        );
+        let ok: Message = decode(200, MESSAGE).expect("decodes");
+        assert_eq!(ok.read_at, None);
+        for bad in [
+            MESSAGE.replace("1718040012", "\"soon\""),
+            MESSAGE.replace("\"read_at\":null", "\"read_at\":1.5"),
+            MESSAGE.replace("\"message\":\"hi\"", "\"message\":7"),
+            MESSAGE.replace(r#","message":"hi""#, ""),
+        ] {
+            let r: Result<Message, _> = decode(200, &bad);
+            assert!(matches!(r, Err(ApiError::Decode(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn not_json_and_deep_nesting_are_decode_errors() {
+        for bad in ["", "<html>", "{} x", "[1,]", r#""\ud83d""#] {
+            let r: Result<Deleted, _> = decode(200, bad);
+            assert!(matches!(r, Err(ApiError::Decode(_))), "{bad:?}");
+        }
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let r: Result<Page<Message>, _> = decode(200, &deep);
         assert!(matches!(r, Err(ApiError::Decode(_))));
     }
 

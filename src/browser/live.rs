@@ -3,6 +3,9 @@
 //! closes (resuming with `last_event_id=` in the URL), and polling when the endpoint is
 //! missing (404). Every time the stream opens, the sink resyncs: whatever changed before
 //! the subscription existed (between the first page and the connection) is fetched.
+//!
+//! The stream is web-sys's `EventSource`, not gloo-net's: gloo-net's wrapper streams only
+//! message and connection-error events and has no "opened" signal, which the resync needs.
 
 use crate::browser::api::Client;
 use crate::core::outbox::backoff_ms;
@@ -113,7 +116,7 @@ fn connect(rc: &Rc<RefCell<Inner>>) {
             let Some(data) = message.data().as_string() else {
                 return;
             };
-            if let Some(event) = crate::core::json::from_str::<Event>(&data) {
+            if let Ok(event) = serde_json::from_str::<Event>(&data) {
                 sink.event(event);
             }
         })

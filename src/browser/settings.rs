@@ -1,9 +1,12 @@
 //! Where the app's settings come from (UI.md "Configuration", first match wins): the
-//! embedder's options, the URL fragment, the token kept for this tab, `config.json` beside
-//! the page; and the fragment that keeps the open conversation in the URL.
+//! embedder's options, the URL fragment, this tab's sign-in, `config.json` beside the
+//! page; and the fragment that keeps the open conversation in the URL. The rules are
+//! [`crate::core::config::settle`]; this module reads the browser for them.
 
 use crate::browser::storage;
-use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
+use crate::core::config::{
+    fragment_with, parse_fragment, settle, Config, FileConfig, Layer, Sources,
+};
 
 /// The page's URL fragment, with its `#`.
 pub fn location_hash() -> String {
@@ -29,36 +32,50 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
+/// The origin `url` (absolute, or relative to the page) is at, as the browser's own URL
+/// parser, and so `fetch`, reads it; `None` when it is no http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let page = web_sys::window()?.location().href().ok()?;
+    let parsed = web_sys::Url::new_with_base(url.trim(), &page).ok()?;
+    matches!(parsed.protocol().as_str(), "http:" | "https:").then(|| parsed.origin())
+}
+
 /// Reads `config.json` beside the page; missing or broken counts as empty.
-async fn config_file() -> Layer {
+async fn config_file() -> FileConfig {
     crate::browser::api::fetch_text("config.json")
         .await
-        .map(|t| Layer::from_json(&t))
+        .map(|t| FileConfig::from_json(&t))
         .unwrap_or_default()
 }
 
-/// Settles the configuration (UI.md order). A token in the fragment moves to
-/// `sessionStorage` and leaves the URL.
+/// Settles the configuration (the rules of [`settle`]). A token in the fragment leaves the
+/// URL, whether it was used or not; one used is kept as this tab's sign-in.
 pub async fn load_config(options: Layer, standalone: bool) -> Config {
-    let mut layer = options;
+    let hash = location_hash();
+    let fragment = if standalone {
+        parse_fragment(&hash)
+    } else {
+        Layer::default()
+    };
+    if fragment.token.is_some() {
+        replace_hash(&fragment_with(&hash, "token", None));
+    }
+    let mut sources = Sources {
+        options,
+        fragment,
+        stored: storage::session(),
+        file: FileConfig::default(),
+        page_origin: web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default(),
+        standalone,
+    };
     if standalone {
-        let hash = location_hash();
-        let fragment = parse_fragment(&hash);
-        if let Some(token) = fragment.token.as_deref().filter(|t| !t.is_empty()) {
-            storage::set_token(token);
-            replace_hash(&fragment_with(&hash, "token", None));
-        }
-        layer = layer.or(fragment);
+        sources.file = config_file().await;
     }
-    layer = layer.or(Layer {
-        token: storage::token(),
-        ..Layer::default()
-    });
-    if standalone && (layer.token.is_none() || layer.api_base.is_none()) {
-        layer = layer.or(config_file().await);
+    let settled = settle(&sources, origin_of);
+    if let Some(session) = &settled.store {
+        storage::set_session(session);
     }
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    Config::resolve(layer, &origin, standalone)
+    settled.config
 }

@@ -1,11 +1,20 @@
-//! Browser storage: the token in `sessionStorage`, drafts and unsent messages in
-//! `localStorage` per conversation. Storage may be missing or full: every call copes.
+//! Browser storage: this tab's sign-in (token, its API and its caller) in
+//! `sessionStorage`; drafts and unsent messages in `localStorage`, one set per API origin,
+//! caller and conversation ([`Author`]). Storage may be missing or full: every call copes.
+//!
+//! Plain `web_sys::Storage`, not leptos-use's `use_storage`: the outbox is read, changed
+//! and written back at once by commands that outlive the views (a reload right after a
+//! send must find it), where `use_storage` writes from an effect on a later tick and ties
+//! each key to a reactive owner; and the keys name a caller who is only known once
+//! `/v1/contacts/me` has answered.
 
+use crate::browser::api::Client;
 use crate::core::outbox::Outbox;
+use crate::core::session::{Author, Session};
 
-const TOKEN_KEY: &str = "pc.token";
+const SESSION_KEY: &str = "pc.session";
 
-fn session() -> Option<web_sys::Storage> {
+fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
@@ -27,39 +36,71 @@ fn set(store: Option<web_sys::Storage>, key: &str, value: &str) {
     }
 }
 
-/// The token saved at sign-in, if any.
-pub fn token() -> Option<String> {
-    get(session(), TOKEN_KEY).filter(|t| !t.is_empty())
+/// This tab's sign-in, if any.
+pub fn session() -> Option<Session> {
+    get(session_storage(), SESSION_KEY).and_then(|s| Session::from_json(&s))
 }
 
-/// Saves (or with `""` forgets) the token for this browser tab.
-pub fn set_token(token: &str) {
-    set(session(), TOKEN_KEY, token);
+/// Keeps `session` as this tab's sign-in (the token typed into the form, or found in the
+/// fragment of a fresh tab).
+pub fn set_session(session: &Session) {
+    set(session_storage(), SESSION_KEY, &session.to_json());
 }
 
-/// The draft of a conversation's composer.
-pub fn draft(conversation_id: &str) -> String {
-    get(local(), &format!("pc.draft.{conversation_id}")).unwrap_or_default()
+/// Forgets this tab's sign-in.
+pub fn forget_session() {
+    set(session_storage(), SESSION_KEY, "");
 }
 
-/// Saves the draft (an empty one is removed).
-pub fn set_draft(conversation_id: &str, text: &str) {
-    set(local(), &format!("pc.draft.{conversation_id}"), text);
+/// The caller `client`'s token names, if this tab's sign-in has learnt it.
+pub fn known_caller(client: &Client) -> Option<String> {
+    session()
+        .filter(|s| s.is_for(client.base(), client.token()))
+        .and_then(|s| s.caller_id)
 }
 
-/// The unsent messages of a conversation.
-pub fn outbox(conversation_id: &str) -> Outbox {
-    get(local(), &format!("pc.outbox.{conversation_id}"))
+/// Notes who `client`'s token names, when it is this tab's sign-in.
+pub fn remember_caller(client: &Client, caller_id: &str) {
+    if let Some(mut s) = session().filter(|s| s.is_for(client.base(), client.token())) {
+        if s.caller_id.as_deref() != Some(caller_id) {
+            s.caller_id = Some(caller_id.to_owned());
+            set_session(&s);
+        }
+    }
+}
+
+/// The owner of the drafts and unsent messages of `caller_id` at `client`'s API.
+pub fn author(client: &Client, caller_id: &str) -> Author {
+    Author {
+        api_origin: crate::browser::settings::origin_of(client.base())
+            .unwrap_or_else(|| client.base().to_owned()),
+        caller_id: caller_id.to_owned(),
+    }
+}
+
+/// `author`'s draft of a conversation.
+pub fn draft(author: &Author, conversation_id: &str) -> String {
+    get(local(), &author.draft_key(conversation_id)).unwrap_or_default()
+}
+
+/// Saves `author`'s draft (an empty one is removed).
+pub fn set_draft(author: &Author, conversation_id: &str, text: &str) {
+    set(local(), &author.draft_key(conversation_id), text);
+}
+
+/// `author`'s unsent messages of a conversation.
+pub fn outbox(author: &Author, conversation_id: &str) -> Outbox {
+    get(local(), &author.outbox_key(conversation_id))
         .map(|s| Outbox::from_json(&s))
         .unwrap_or_default()
 }
 
-/// Saves the unsent messages of a conversation.
-pub fn set_outbox(conversation_id: &str, outbox: &Outbox) {
+/// Saves `author`'s unsent messages of a conversation.
+pub fn set_outbox(author: &Author, conversation_id: &str, outbox: &Outbox) {
     let value = if outbox.items.is_empty() {
         String::new()
     } else {
         outbox.to_json()
     };
-    set(local(), &format!("pc.outbox.{conversation_id}"), &value);
+    set(local(), &author.outbox_key(conversation_id), &value);
 }

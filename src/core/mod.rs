@@ -3,13 +3,14 @@
 //! [`timeline`] holds one conversation's messages, pending sends and in-flight changes;
 //! [`window`] decides which rows the feed renders and where the reader's anchor is;
 //! [`outbox`] keeps unsent messages in typing order; [`format`] lays rows out (grouping,
-//! date lines) and formats sizes and links; [`config`] settles the configuration layers;
-//! [`emoji`] names reaction glyphs.
+//! date lines) and formats sizes and links; [`config`] settles the configuration layers
+//! (which token goes to which API); [`session`] keeps a tab's sign-in and whose drafts and
+//! unsent messages are whose; [`emoji`] names reaction glyphs.
 
 pub mod config;
 pub mod emoji;
 pub mod format;
-pub mod json;
 pub mod outbox;
+pub mod session;
 pub mod timeline;
 pub mod window;

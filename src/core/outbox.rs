@@ -1,12 +1,12 @@
 //! Unsent messages kept across reloads, and when to try them again. Pure: the browser
 //! storage is in [`crate::browser::storage`].
 
-use crate::core::json::{self, FromJson, ObjectWriter, Value};
 use crate::core::timeline::SendTicket;
 use protocol_api::{Attachment, Timestamp};
+use serde::{Deserialize, Serialize};
 
 /// A message composed but not yet confirmed by the server.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {
     /// Client id, also the `Idempotency-Key` of every attempt.
     pub client_id: String,
@@ -15,13 +15,15 @@ pub struct OutboxItem {
     /// The text.
     pub text: String,
     /// Uploaded attachments to send with it.
+    #[serde(default)]
     pub attachments: Vec<Attachment>,
     /// When it was composed.
     pub created_at: Timestamp,
 }
 
-/// The unsent messages of one conversation, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The unsent messages of one person in one conversation, oldest first (stored under
+/// [`crate::core::session::Author::outbox_key`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbox {
     /// The items, oldest first.
     pub items: Vec<OutboxItem>,
@@ -30,34 +32,12 @@ pub struct Outbox {
 impl Outbox {
     /// Reads a stored outbox; anything unreadable counts as empty.
     pub fn from_json(text: &str) -> Outbox {
-        let Some(items) = json::parse(text).and_then(|v| match v.get("items") {
-            Some(Value::Arr(items)) => Some(items.clone()),
-            _ => None,
-        }) else {
-            return Outbox::default();
-        };
-        let items = items.iter().filter_map(read_item).collect();
-        Outbox { items }
+        serde_json::from_str(text).unwrap_or_default()
     }
 
     /// The stored form.
     pub fn to_json(&self) -> String {
-        let items: Vec<String> = self
-            .items
-            .iter()
-            .map(|i| {
-                let attachments: Vec<String> =
-                    i.attachments.iter().map(json::attachment_json).collect();
-                ObjectWriter::default()
-                    .str("client_id", &i.client_id)
-                    .str("conversation_id", &i.conversation_id)
-                    .str("text", &i.text)
-                    .raw("attachments", &format!("[{}]", attachments.join(",")))
-                    .int("created_at", i.created_at)
-                    .finish()
-            })
-            .collect();
-        format!("{{\"items\":[{}]}}", items.join(","))
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Adds an item (once per client id).
@@ -71,21 +51,6 @@ impl Outbox {
     pub fn remove(&mut self, client_id: &str) {
         self.items.retain(|i| i.client_id != client_id);
     }
-}
-
-fn read_item(v: &Value) -> Option<OutboxItem> {
-    let s = |k: &str| v.get(k).and_then(Value::str).map(str::to_owned);
-    Some(OutboxItem {
-        client_id: s("client_id")?,
-        conversation_id: s("conversation_id")?,
-        text: s("text")?,
-        attachments: v
-            .get("attachments")
-            .and_then(Value::arr)
-            .map(|a| a.iter().filter_map(Attachment::from_json).collect())
-            .unwrap_or_default(),
-        created_at: v.get("created_at").and_then(Value::int)?,
-    })
 }
 
 /// The sends of one conversation in typing order, put on the wire one at a time so the
@@ -229,6 +194,10 @@ mod tests {
     fn broken_storage_is_empty() {
         assert_eq!(Outbox::from_json("{"), Outbox::default());
         assert_eq!(Outbox::from_json("null"), Outbox::default());
+        assert_eq!(
+            Outbox::from_json(r#"{"items":[{"client_id":1}]}"#),
+            Outbox::default()
+        );
     }
 
     fn ticket(id: &str) -> SendTicket {

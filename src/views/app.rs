@@ -5,6 +5,7 @@ use crate::browser::api::{ApiError, Client};
 use crate::browser::settings::{load_config, location_hash, replace_hash};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
+use crate::core::session::Session;
 use crate::core::timeline::Timeline;
 use crate::views::conversation_list::{conversation_list, ConversationItem};
 use crate::views::conversation_view::conversation_view;
@@ -46,14 +47,19 @@ pub fn app(options: Layer, standalone: bool) -> AnyView {
             return dom::paragraph("pc-muted", Some("status"), "Loading…");
         };
         match current {
-            None => sign_in(Rc::new(move |value| {
-                auth_failed.set(false);
-                token.set(Some(value));
-            })),
+            None => {
+                // A typed token is kept for this tab with the API it was typed for.
+                let api_base = config.api_base.clone();
+                sign_in(Rc::new(move |value: String| {
+                    storage::set_session(&Session::new(&api_base, &value));
+                    auth_failed.set(false);
+                    token.set(Some(value));
+                }))
+            }
             Some(t) => {
                 let client = Client::new(&config.api_base, &t);
                 let sign_out = Rc::new(move || {
-                    storage::set_token("");
+                    storage::forget_session();
                     token.set(None);
                 });
                 session(client, config, cache, auth_failed, sign_out)

@@ -5,7 +5,6 @@
 //! listener per event type), which keeps the wasm small; the state is one `RefCell`.
 
 use crate::actions::ChatActions;
-use crate::browser::storage;
 use crate::core::format::human_size;
 use crate::views::dom::{self, B};
 use leptos::prelude::*;
@@ -88,7 +87,7 @@ impl State {
     }
 
     fn set_draft(&self, text: &str) {
-        storage::set_draft(&self.conversation_id, text);
+        self.actions.save_draft(text);
     }
 }
 
@@ -245,7 +244,15 @@ fn build(form: Element, actions: ChatActions) {
     ) else {
         return;
     };
-    input_el.set_value(&storage::draft(&conversation_id));
+    input_el.set_value(&actions.draft.get_untracked());
+    // The caller's draft arrives once they are known (a fresh tab): it fills an empty box.
+    let draft_box = input_el.clone();
+    StoredValue::new_local(RenderEffect::new(move |_| {
+        let draft = actions.draft.get();
+        if draft_box.value().is_empty() {
+            draft_box.set_value(&draft);
+        }
+    }));
     let row = B::new(&doc, "div", "pc-composer__row").map(|r| {
         r.child(Some(files))
             .child(B::button(

@@ -1,14 +1,13 @@
 //! The sign-in form shown when no token is configured. Its markup is built with
 //! [`crate::views::dom`], which keeps the wasm small.
 
-use crate::browser::storage;
 use crate::views::dom::{self, B};
 use leptos::prelude::AnyView;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
-/// Textbox "API token" and button "Sign in": signing in keeps the token for this tab and
-/// calls `signed_in` with it.
+/// Textbox "API token" and button "Sign in": signing in calls `signed_in` with the token
+/// (the caller keeps it for this tab, with the API it is for).
 pub fn sign_in(signed_in: Rc<dyn Fn(String)>) -> AnyView {
     dom::host(
         "form",
@@ -46,7 +45,6 @@ fn fields(form: web_sys::Element, signed_in: Rc<dyn Fn(String)>) {
         ev.prevent_default();
         let value = field.value().trim().to_owned();
         if !value.is_empty() {
-            storage::set_token(&value);
             signed_in(value);
         }
     });
