@@ -4,11 +4,16 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use protocol_api::{Attachment, Contact, Message, Reactions};
-use protocol_chat::core::timeline::{RowView, Status};
+use protocol_api::{Attachment, Contact, Message, Page, Reactions};
+use protocol_chat::actions::ChatActions;
+use protocol_chat::browser::api::Client;
+use protocol_chat::core::timeline::{RowView, Status, Timeline};
 use protocol_chat::views::attachment_list::AttachmentList;
-use protocol_chat::views::message_bubble::{MessageBubble, RowMeta};
+use protocol_chat::views::delete_dialog::DeleteDialog;
+use protocol_chat::views::edit_box::EditBox;
+use protocol_chat::views::message_bubble::{row_article, row_signal, MessageBubble, RowMeta};
 use protocol_chat::views::reaction_bar::ReactionBar;
+use protocol_chat::views::reaction_picker::ReactionPicker;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -49,6 +54,63 @@ fn attr(el: &Element, name: &str) -> String {
 
 fn text(el: &Element) -> String {
     el.text_content().unwrap_or_default()
+}
+
+/// Lets the reactive system run what a change scheduled (effects, re-renders).
+async fn tick() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>()
+        .expect("an HTML element")
+        .click();
+}
+
+/// Dispatches a bubbling, cancelable `keydown` of `key` on `el`, as a key press would.
+fn press(el: &Element, key: &str, shift: bool) {
+    let dispatch = js_sys::Function::new_with_args(
+        "el, key, shift",
+        "el.dispatchEvent(new KeyboardEvent('keydown', \
+         { key, shiftKey: shift, bubbles: true, cancelable: true }))",
+    );
+    dispatch
+        .call3(&wasm_bindgen::JsValue::NULL, el, &key.into(), &shift.into())
+        .expect("dispatched");
+}
+
+/// The element that has the keyboard focus.
+fn focused() -> Option<Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+}
+
+/// The button in `root` whose accessible name (its label or its text) is `name`.
+fn button(root: &Element, name: &str) -> Element {
+    all(root, "button")
+        .into_iter()
+        .find(|b| {
+            let label = attr(b, "aria-label");
+            if label.is_empty() {
+                text(b).trim() == name
+            } else {
+                label == name
+            }
+        })
+        .unwrap_or_else(|| panic!("no button named {name}"))
+}
+
+/// Records what a callback was called with.
+fn recorder<T: Send + Sync + 'static>() -> (Arc<Mutex<Vec<T>>>, Callback<T>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let callback = Callback::new(move |value: T| {
+        if let Ok(mut v) = sink.lock() {
+            v.push(value);
+        }
+    });
+    (seen, callback)
 }
 
 fn sender() -> Contact {
@@ -256,4 +318,348 @@ fn attachment_list_sizes_links_and_thumbnails() {
     assert_eq!(attr(&imgs[0], "loading"), "lazy");
     assert_eq!(attr(&imgs[0], "width"), "240");
     assert_eq!(attr(&imgs[0], "height"), "160");
+}
+
+#[wasm_bindgen_test]
+async fn reaction_bar_updates_its_buttons_in_place() {
+    let root = container();
+    let mut initial = Reactions::default();
+    initial.set("heart", "FrankMcCallister", true);
+    let reactions = RwSignal::new(initial);
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <ReactionBar reactions me="KevinMcCallister" on_toggle=Callback::new(|_: String| {})/> }
+    })
+    .forget();
+    let heart = one(&root, "[role=group] button");
+    assert_eq!(attr(&heart, "aria-label"), "heart 1");
+    assert_eq!(attr(&heart, "aria-pressed"), "false");
+    heart
+        .dyn_ref::<HtmlElement>()
+        .expect("a button")
+        .focus()
+        .expect("focus");
+    reactions.update(|r| r.set("heart", "KevinMcCallister", true));
+    tick().await;
+    let now = one(&root, "[role=group] button");
+    assert!(
+        now.is_same_node(Some(&heart)),
+        "the button is updated, not replaced"
+    );
+    assert_eq!(attr(&now, "aria-label"), "heart 2");
+    assert_eq!(attr(&now, "aria-pressed"), "true");
+    assert!(
+        focused().is_some_and(|f| f == heart),
+        "the toggled button keeps the focus"
+    );
+    reactions.update(|r| {
+        r.set("heart", "KevinMcCallister", false);
+        r.set("heart", "FrankMcCallister", false);
+    });
+    tick().await;
+    assert!(
+        all(&root, "[role=group]").is_empty(),
+        "no group without reactions"
+    );
+}
+
+#[wasm_bindgen_test]
+fn attachment_list_links_only_safe_urls() {
+    let root = container();
+    let mut files = vec![
+        attachment("img1", "evil.png", "image/png", 10),
+        attachment("doc1", "evil.html", "text/html", 20),
+        attachment("img2", "ok.png", "image/png", 30),
+    ];
+    files[0].file_url = "javascript:alert(1)".into();
+    files[1].file_url = "data:text/html,<script>alert(1)</script>".into();
+    files[2].file_url = "/files/img2/ok.png".into();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <AttachmentList attachments=files api_base="http://api.example:8080/v1"/> }
+    })
+    .forget();
+    let list = one(&root, "[role=list]");
+    let items = all(&list, "li");
+    assert_eq!(items.len(), 3);
+    assert!(
+        all(&items[0], "a, img").is_empty(),
+        "javascript: is no link or image"
+    );
+    assert!(
+        text(&items[0]).contains("evil.png"),
+        "the file shows by name"
+    );
+    assert!(all(&items[1], "a, img").is_empty(), "data: is no link");
+    assert!(text(&items[1]).contains("evil.html"));
+    let link = one(&items[2], "a");
+    assert_eq!(text(&link), "ok.png");
+    assert_eq!(
+        attr(&link, "href"),
+        "http://api.example:8080/files/img2/ok.png"
+    );
+    assert_eq!(
+        attr(&one(&items[2], "img"), "src"),
+        "http://api.example:8080/files/img2/ok.png"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn reaction_picker_offers_named_buttons_and_takes_the_focus() {
+    let root = container();
+    let (picked, on_pick) = recorder::<String>();
+    let (closed, on_close) = recorder::<()>();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <ReactionPicker on_pick on_close/> }
+    })
+    .forget();
+    let dialog = one(&root, "[role=dialog]");
+    assert_eq!(attr(&dialog, "aria-label"), "Pick a reaction");
+    let names: Vec<String> = all(&dialog, "button")
+        .iter()
+        .map(|b| attr(b, "aria-label"))
+        .collect();
+    assert!(names.contains(&"thumbs_up".to_owned()));
+    assert!(names.contains(&"heart".to_owned()));
+    tick().await;
+    assert!(
+        focused().is_some_and(|f| dialog.contains(Some(&f))),
+        "the picker takes the focus"
+    );
+    click(&button(&dialog, "heart"));
+    assert_eq!(*picked.lock().expect("lock"), ["heart"]);
+    press(&button(&dialog, "heart"), "Escape", false);
+    assert_eq!(closed.lock().expect("lock").len(), 1, "Escape closes");
+}
+
+#[wasm_bindgen_test]
+async fn delete_dialog_confirms_keeps_tab_inside_and_cancels() {
+    let root = container();
+    let (confirmed, on_confirm) = recorder::<()>();
+    let (cancelled, on_cancel) = recorder::<()>();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <DeleteDialog on_confirm on_cancel/> }
+    })
+    .forget();
+    let dialog = one(&root, "[role=dialog]");
+    assert_eq!(attr(&dialog, "aria-modal"), "true");
+    assert_eq!(attr(&dialog, "aria-label"), "Delete message");
+    let (delete, cancel) = (button(&dialog, "Delete"), button(&dialog, "Cancel"));
+    tick().await;
+    assert!(
+        focused().is_some_and(|f| f == cancel),
+        "Cancel has the focus"
+    );
+    press(&cancel, "Tab", false);
+    assert!(
+        focused().is_some_and(|f| f == delete),
+        "Tab cycles to Delete"
+    );
+    press(&delete, "Tab", true);
+    assert!(
+        focused().is_some_and(|f| f == cancel),
+        "Shift+Tab cycles back"
+    );
+    press(&cancel, "Tab", true);
+    assert!(focused().is_some_and(|f| f == delete), "and around");
+    click(&delete);
+    assert_eq!(confirmed.lock().expect("lock").len(), 1);
+    click(&cancel);
+    press(&delete, "Escape", false);
+    assert_eq!(
+        cancelled.lock().expect("lock").len(),
+        2,
+        "Cancel and Escape cancel"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn edit_box_saves_on_enter_and_save_and_cancels_on_escape() {
+    let root = container();
+    let (saved, on_save) = recorder::<String>();
+    let (cancelled, on_cancel) = recorder::<()>();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <EditBox text="old text" on_save on_cancel/> }
+    })
+    .forget();
+    let input = one(&root, "textarea[aria-label='Edit message']");
+    let area = input
+        .dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .expect("a textarea");
+    assert_eq!(area.value(), "old text");
+    tick().await;
+    assert!(
+        focused().is_some_and(|f| f == input),
+        "the edit box takes the focus"
+    );
+    assert_eq!(
+        area.selection_start().ok().flatten(),
+        Some(8),
+        "cursor at the end"
+    );
+    area.set_value("new text");
+    press(&input, "Enter", true);
+    assert!(
+        saved.lock().expect("lock").is_empty(),
+        "Shift+Enter is a new line"
+    );
+    press(&input, "Enter", false);
+    click(&button(&root, "Save"));
+    assert_eq!(*saved.lock().expect("lock"), ["new text", "new text"]);
+    press(&input, "Escape", false);
+    click(&button(&root, "Cancel"));
+    assert_eq!(cancelled.lock().expect("lock").len(), 2);
+}
+
+fn own_message(text: &str) -> Message {
+    let mut m = row(text).message;
+    m.contact = Contact {
+        id: "WAz8eIbvDR60rouK".into(),
+        username: "KevinMcCallister".into(),
+        ..sender()
+    };
+    m.edited_at = None;
+    m
+}
+
+/// Commands for a conversation holding `messages`, against an API nobody answers.
+fn actions_with(messages: Vec<Message>) -> ChatActions {
+    let me = own_message("").contact;
+    let mut timeline = Timeline::new(me.clone());
+    timeline.load_newest(Page {
+        has_more: false,
+        data: messages,
+    });
+    ChatActions::new(
+        Client::new("http://127.0.0.1:9/v1", "token"),
+        "xgQQXg3hrtjh7AvZ".into(),
+        timeline,
+        me.username,
+        RwSignal::new(false),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn own_bubble_edits_picks_and_confirms_with_focus_where_it_belongs() {
+    let root = container();
+    let message = own_message("mine to change");
+    let key = message.id.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        let actions = actions_with(vec![message]);
+        provide_context(actions);
+        let row = row_signal(actions, key).expect("the row");
+        view! {
+            <MessageBubble row meta=RowMeta::default() own=true me="KevinMcCallister"/>
+        }
+    })
+    .forget();
+    let article = one(&root, "article");
+    assert_eq!(attr(&article, "class"), "pc-msg pc-msg--own");
+
+    // Edit: the text becomes the edit box, Escape puts it back and focuses the article.
+    click(&button(&article, "Edit"));
+    tick().await;
+    let input = one(&article, "textarea[aria-label='Edit message']");
+    assert_eq!(
+        input
+            .dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .map(|t| t.value()),
+        Some("mine to change".to_owned())
+    );
+    assert!(
+        all(&article, ".pc-msg__text").is_empty(),
+        "the text is replaced while editing"
+    );
+    assert!(focused().is_some_and(|f| f == input));
+    press(&input, "Escape", false);
+    tick().await;
+    assert!(
+        all(&article, "textarea").is_empty(),
+        "Escape closes the edit box"
+    );
+    assert_eq!(text(&one(&article, ".pc-msg__text")), "mine to change");
+    assert!(
+        focused().is_some_and(|f| f == article),
+        "focus back on the message"
+    );
+
+    // The picker opens on "Add reaction", takes the focus, and Escape gives it back.
+    click(&button(&article, "Add reaction"));
+    tick().await;
+    let picker = one(&article, "[role=dialog][aria-label='Pick a reaction']");
+    assert!(focused().is_some_and(|f| picker.contains(Some(&f))));
+    press(&button(&picker, "thumbs_up"), "Escape", false);
+    tick().await;
+    assert!(
+        all(&article, "[role=dialog]").is_empty(),
+        "Escape closes the picker"
+    );
+    assert!(
+        focused().is_some_and(|f| f == button(&article, "Add reaction")),
+        "focus back on Add reaction"
+    );
+
+    // The delete dialog: Cancel gives the focus back to "Delete".
+    click(&button(&article, "Delete"));
+    tick().await;
+    let dialog = one(&article, "[role=dialog][aria-modal=true]");
+    assert!(focused().is_some_and(|f| f == button(&dialog, "Cancel")));
+    click(&button(&dialog, "Cancel"));
+    tick().await;
+    assert!(all(&article, "[role=dialog]").is_empty());
+    assert!(focused().is_some_and(|f| f == button(&article, "Delete")));
+}
+
+#[wasm_bindgen_test]
+async fn row_article_mounts_the_bubble_for_the_feed() {
+    let root = container();
+    let message = own_message("from the feed");
+    let key = message.id.clone();
+    // Mounting sets up the executor the bubble's effects run on, as the app does.
+    leptos::mount::mount_to(container(), || ()).forget();
+    let owner = Owner::new();
+    let article = owner.with(|| {
+        let actions = actions_with(vec![message]);
+        provide_context(actions);
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document");
+        let meta = RowMeta {
+            grouped: true,
+            posinset: 1,
+            setsize: 1,
+        };
+        let article = row_article(
+            &document,
+            actions,
+            key.clone(),
+            Signal::derive(move || meta),
+        )
+        .expect("an article");
+        root.append_child(&article).expect("appended");
+        (actions, article)
+    });
+    let (actions, article) = article;
+    assert_eq!(attr(&article, "data-key"), key);
+    assert_eq!(attr(&article, "aria-setsize"), "1");
+    assert_eq!(
+        attr(&article, "class"),
+        "pc-msg pc-msg--own pc-msg--grouped"
+    );
+    assert!(one(&article, ".pc-msg__header")
+        .class_list()
+        .contains("pc-visually-hidden"));
+    click(&button(&article, "Delete"));
+    tick().await;
+    click(&button(&one(&article, "[role=dialog]"), "Delete"));
+    assert!(
+        actions
+            .timeline
+            .with_untracked(|t| t.outline().all(|(k, _, _)| k != key)),
+        "the message is gone from the feed's rows"
+    );
+    tick().await;
+    assert!(
+        all(&article, "[role=dialog]").is_empty(),
+        "the dialog closed"
+    );
+    drop(owner);
 }

@@ -1,4 +1,5 @@
-//! Pure presentation rules: grouping, date separators, human sizes and link splitting.
+//! Pure presentation rules: grouping, date separators, human sizes, link splitting and
+//! which attachment URLs may become links.
 
 use protocol_api::Timestamp;
 
@@ -122,6 +123,53 @@ pub fn initials(username: &str) -> String {
     first.into_iter().chain(second).collect()
 }
 
+/// Makes a root-relative `url` (`/files/…`) absolute against the origin of `api_base`;
+/// any other `url`, or an `api_base` without a scheme, is returned as given.
+pub fn resolve_url(api_base: &str, url: &str) -> String {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return url.to_owned();
+    }
+    match api_base.find("://") {
+        Some(scheme_end) => {
+            let rest = &api_base[scheme_end + 3..];
+            let host_end = rest
+                .find('/')
+                .map_or(api_base.len(), |i| scheme_end + 3 + i);
+            format!("{}{url}", &api_base[..host_end])
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Where an attachment's `file_url` may take a link or an image: an `http` or `https` URL
+/// as given, a root-relative path against the API's origin (see [`resolve_url`]), another
+/// relative path as given. `None` for anything else, so the file shows by name only: other
+/// schemes (`javascript:`, `data:`), a host-relative `//host`, and URLs holding spaces,
+/// control characters or backslashes (browsers drop or reinterpret those, which can turn
+/// a harmless-looking value into another scheme or host).
+pub fn safe_file_url(api_base: &str, url: &str) -> Option<String> {
+    let rewritten = |c: char| c.is_ascii_whitespace() || c.is_control() || c == '\\';
+    if url.is_empty() || url.chars().any(rewritten) {
+        return None;
+    }
+    if let Some(path) = url.strip_prefix('/') {
+        return (!path.starts_with('/')).then(|| resolve_url(api_base, url));
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let authority = ["https://", "http://"]
+        .iter()
+        .find(|scheme| lower.starts_with(*scheme))
+        .map(|scheme| &url[scheme.len()..]);
+    match authority {
+        Some(rest) => (!rest.is_empty() && !rest.starts_with('/')).then(|| url.to_owned()),
+        // Relative: no scheme before the first `/`, `?` or `#`.
+        None => {
+            let first = url.split(['/', '?', '#']).next().unwrap_or_default();
+            (!first.contains(':')).then(|| url.to_owned())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +282,72 @@ mod tests {
     #[test]
     fn uppercase_scheme_is_a_link() {
         assert_eq!(split_links("HTTPS://A.B"), [Segment::Link("HTTPS://A.B")]);
+    }
+
+    #[test]
+    fn relative_urls_resolve_against_the_api_origin() {
+        assert_eq!(
+            resolve_url("http://a:8080/v1", "/files/x.png"),
+            "http://a:8080/files/x.png"
+        );
+        assert_eq!(resolve_url("http://a", "/f"), "http://a/f");
+        assert_eq!(resolve_url("/v1", "/f"), "/f");
+        assert_eq!(resolve_url("http://a/v1", "https://cdn/x"), "https://cdn/x");
+        assert_eq!(resolve_url("http://a/v1", "//cdn/x"), "//cdn/x");
+    }
+
+    #[test]
+    fn file_urls_with_http_or_https_or_same_origin_paths_are_kept() {
+        let api = "http://a:8080/v1";
+        assert_eq!(
+            safe_file_url(api, "/files/k/x%20y.png").as_deref(),
+            Some("http://a:8080/files/k/x%20y.png")
+        );
+        assert_eq!(
+            safe_file_url("/v1", "/files/k").as_deref(),
+            Some("/files/k")
+        );
+        assert_eq!(
+            safe_file_url(api, "https://cdn.example/f?a=1#b").as_deref(),
+            Some("https://cdn.example/f?a=1#b")
+        );
+        assert_eq!(
+            safe_file_url(api, "HTTP://cdn.example/f").as_deref(),
+            Some("HTTP://cdn.example/f")
+        );
+        assert_eq!(
+            safe_file_url(api, "files/x.png").as_deref(),
+            Some("files/x.png")
+        );
+        assert_eq!(safe_file_url(api, "./a:b").as_deref(), Some("./a:b"));
+        assert_eq!(safe_file_url(api, "x?u=a:b").as_deref(), Some("x?u=a:b"));
+    }
+
+    #[test]
+    fn file_urls_with_other_schemes_or_hosts_are_refused() {
+        let api = "http://a:8080/v1";
+        for url in [
+            "",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{0}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "blob:http://a/x",
+            "file:///etc/passwd",
+            "//evil.example/x.png",
+            "/\\evil.example/x.png",
+            "\\\\evil.example/x.png",
+            "https:///evil.example",
+            "https://",
+            "http:x.png",
+            "https://a.example/x y",
+        ] {
+            assert_eq!(safe_file_url(api, url), None, "{url:?}");
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 // the server's copy) and by the other participant through the API (arriving live).
 // For every bubble: the visible text equals the sent text exactly, nothing in it is markup
 // except links with a safe scheme, no script runs, and nothing escapes the bubble.
+// A hostile API's attachment URLs (issue 11, point 13): only http, https or same-origin
+// relative file_url values become links or image sources; any other is a plain file name.
 //
 // Run: cd tests/e2e && node --test --test-concurrency=1 hostile.test.mjs
 
@@ -12,7 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useSuite, composer, feed, articleById, waitUntil, walkFeed, E2E_DIR, FRANK, KEVIN,
+  useSuite, uniq, composer, feed, articleById, waitUntil, walkFeed, E2E_DIR, FRANK, KEVIN, CONVERSATION,
 } from './lib/harness.mjs';
 
 const env = useSuite('hostile');
@@ -150,4 +152,77 @@ test('every hostile string renders as its exact text, runs nothing, stays in its
   const panics = page.consoleErrors.filter((e) => /panicked|RuntimeError|unreachable|pageerror/i.test(e));
   if (panics.length) problems.push(`console: ${panics.slice(0, 3).join(' | ')}`);
   assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
+}));
+
+test('attachment URLs: only http, https or same-origin relative ones become links or images', env.wrap(async () => {
+  const text = uniq('hostile file urls');
+  // The caller's own message: no read mark brings the server's real copy back live.
+  const msg = await env.server.send(KEVIN.token, text);
+  const hostile = [
+    ['evil-js.png', 'image/png', 'javascript:window.__xss="js"'],
+    ['evil-js-upper.txt', 'text/plain', 'JavaScript:window.__xss="upper"'],
+    ['evil-js-space.png', 'image/png', ' javascript:window.__xss="space"'],
+    ['evil-js-tab.txt', 'text/plain', 'java\tscript:window.__xss="tab"'],
+    ['evil-data.html', 'text/html', 'data:text/html,<script>window.__xss="data"</script>'],
+    ['evil-vbscript.txt', 'text/plain', 'vbscript:msgbox(1)'],
+    ['evil-host.png', 'image/png', '//evil.example/x.png'],
+    ['evil-backslash.png', 'image/png', '/\\evil.example/x.png'],
+  ];
+  const safe = [
+    ['fine-relative.txt', 'text/plain', '/files/fine/fine-relative.txt'],
+    ['fine-https.txt', 'text/plain', 'https://files.example/fine-https.txt'],
+  ];
+  const files = [...hostile, ...safe].map(([filename, fileType, fileUrl], i) => ({
+    id: `hostileFile${String(i).padStart(5, '0')}`,
+    conversation_id: CONVERSATION,
+    message_id: msg.id,
+    filename,
+    file_url: fileUrl,
+    file_type: fileType,
+    file_size: 1234,
+    created_at: msg.created_at,
+  }));
+  // The API turns hostile: every answer that holds `msg` (pages and single messages)
+  // carries these attachments.
+  const { context } = env.browsers[0];
+  const rewrite = async (route) => {
+    const response = await route.fetch();
+    const json = await response.json().catch(() => null);
+    if (!json) return route.fulfill({ response });
+    for (const m of [json, ...(json.data || [])]) if (m.id === msg.id) m.attachments = files;
+    return route.fulfill({ response, json });
+  };
+  const isMessagesList = (url) => url.pathname.startsWith('/v1/messages');
+  await context.route(isMessagesList, rewrite);
+  try {
+    const page = await env.openChat();
+    const bubble = articleById(page, msg.id);
+    await bubble.waitFor({ state: 'visible', timeout: 10_000 });
+    const list = bubble.getByRole('list', { name: 'Attachments', exact: true });
+    await list.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await list.getByRole('listitem').count(), files.length, 'every file is listed');
+    const problems = [];
+    for (const [name, , url] of hostile) {
+      if (await list.getByRole('link', { name, exact: true }).count()) problems.push(`${name}: a link for ${JSON.stringify(url)}`);
+      if (await list.getByRole('img', { name, exact: true }).count()) problems.push(`${name}: an image for ${JSON.stringify(url)}`);
+      if (!(await list.getByText(name, { exact: true }).isVisible())) problems.push(`${name}: its name is not shown`);
+    }
+    const relative = await list.getByRole('link', { name: 'fine-relative.txt', exact: true }).getAttribute('href');
+    assert.equal(new URL(relative, page.url()).href, new URL('/files/fine/fine-relative.txt', env.server.url).href, 'a same-origin relative URL stays a link');
+    assert.equal(await list.getByRole('link', { name: 'fine-https.txt', exact: true }).getAttribute('href'), 'https://files.example/fine-https.txt', 'an https URL stays a link');
+    const schemes = await bubble.evaluate((article) => [...article.querySelectorAll('[href], [src]')].map((el) => {
+      const value = el.getAttribute('href') ?? el.getAttribute('src');
+      try { return new URL(value, location.href).protocol; } catch { return `invalid ${value}`; }
+    }));
+    const unsafe = schemes.filter((p) => !['http:', 'https:'].includes(p));
+    if (unsafe.length) problems.push(`links or images with other schemes: ${unsafe.join(', ')}`);
+    for (const name of ['evil-js.png', 'evil-data.html']) {
+      await list.getByText(name, { exact: true }).click({ timeout: 2000 }).catch(() => {});
+    }
+    const xss = await page.evaluate(() => window.__xss ?? null);
+    if (xss !== null) problems.push(`a script ran: window.__xss = ${xss}`);
+    assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
+  } finally {
+    await context.unroute(isMessagesList, rewrite);
+  }
 }));
