@@ -1,9 +1,7 @@
 //! The conversation list (standalone app only): a `nav` of links named by title.
 
 use crate::core::config::{fragment_with, percent_encode};
-use crate::views::dom::{self, B};
 use leptos::prelude::*;
-use web_sys::Element;
 
 /// A conversation with its title for the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,57 +25,60 @@ pub fn conversation_href(id: &str) -> String {
     }
 }
 
-/// `nav` "Conversations" with one link per conversation of `items` (in the API's order);
-/// the `current` one is `aria-current="page"`.
-pub fn conversation_list(
-    items: RwSignal<Vec<ConversationItem>>,
-    current: RwSignal<Option<String>>,
-) -> AnyView {
-    dom::host("nav", dom::filler(move |nav| links(nav, items, current)))
+/// `nav` "Conversations" with one link per conversation (in the API's order); the `current`
+/// one is `aria-current="page"`. The links wait for their conversations in a `Transition`,
+/// so loading them again keeps the old links until the new ones are there.
+#[component]
+pub fn ConversationList(
+    /// The conversations, read from the resource that loads them.
+    #[prop(into)]
+    conversations: Signal<Vec<ConversationItem>>,
+    /// The open conversation's id.
+    #[prop(into)]
+    current: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <nav class="pc-convlist" aria-label="Conversations">
+            <ul class="pc-convlist__items">
+                <Transition>
+                    <For
+                        each=move || conversations.get()
+                        key=|item| item.id.clone()
+                        let(ConversationItem { id, title })
+                    >
+                        <li>
+                            <ConversationLink id title current />
+                        </li>
+                    </For>
+                </Transition>
+            </ul>
+        </nav>
+    }
 }
 
-/// The list of links inside `nav`: redrawn when the conversations change, their targets and
-/// `aria-current` brought up to date when the open one changes.
-fn links(
-    nav: web_sys::Element,
-    items: RwSignal<Vec<ConversationItem>>,
-    current: RwSignal<Option<String>>,
-) {
-    let Some(doc) = dom::document() else { return };
-    let Some(ul) = B::new(&doc, "ul", "pc-convlist__items") else {
-        return;
+/// The link that opens conversation `id`: its target follows the other fragment settings,
+/// and it is `aria-current="page"` while `id` is open.
+#[component]
+fn ConversationLink(
+    /// The conversation's id.
+    id: String,
+    /// Its title, the link's name.
+    title: String,
+    /// The open conversation's id.
+    current: Signal<Option<String>>,
+) -> impl IntoView {
+    let open = {
+        let id = id.clone();
+        Memo::new(move |_| current.with(|c| c.as_deref() == Some(id.as_str())))
     };
-    let _ = nav.set_attribute("class", "pc-convlist");
-    let _ = nav.set_attribute("aria-label", "Conversations");
-    let _ = nav.append_with_node_1(&ul.0);
-    let ul = ul.0;
-    // What the list shows, and its links.
-    let mut list = Vec::<ConversationItem>::new();
-    let mut anchors = Vec::<Element>::new();
-    let effect = RenderEffect::new(move |_| {
-        let open = current.get();
-        let now = items.get();
-        if now != list {
-            ul.set_inner_html("");
-            anchors = now
-                .iter()
-                .filter_map(|item| {
-                    let a = B::new(&doc, "a", "pc-convlist__link")?.text(&item.title);
-                    let li = B::new(&doc, "li", "")?.child(Some(B(a.0.clone())));
-                    let _ = ul.append_with_node_1(&li.0);
-                    Some(a.0)
-                })
-                .collect();
-            list = now;
-        }
-        for (item, a) in list.iter().zip(&anchors) {
-            let _ = a.set_attribute("href", &conversation_href(&item.id));
-            let _ = if open.as_deref() == Some(item.id.as_str()) {
-                a.set_attribute("aria-current", "page")
-            } else {
-                a.remove_attribute("aria-current")
-            };
-        }
-    });
-    StoredValue::new_local(effect);
+    // The fragment changes with the open conversation; the target keeps its other settings.
+    let href = move || {
+        current.track();
+        conversation_href(&id)
+    };
+    view! {
+        <a class="pc-convlist__link" href=href aria-current=move || open.get().then_some("page")>
+            {title}
+        </a>
+    }
 }
