@@ -47,38 +47,29 @@ pub fn ConversationList(
                         let(ConversationItem { id, title })
                     >
                         <li>
-                            <ConversationLink id title current />
+                            <a
+                                class="pc-convlist__link"
+                                // The target keeps the other fragment settings, which change
+                                // with the open conversation.
+                                href={
+                                    let id = id.clone();
+                                    move || {
+                                        current.track();
+                                        conversation_href(&id)
+                                    }
+                                }
+                                aria-current=move || {
+                                    current
+                                        .with(|c| c.as_deref() == Some(id.as_str()))
+                                        .then_some("page")
+                                }
+                            >
+                                {title}
+                            </a>
                         </li>
                     </For>
                 </Transition>
             </ul>
         </nav>
-    }
-}
-
-/// The link that opens conversation `id`: its target follows the other fragment settings,
-/// and it is `aria-current="page"` while `id` is open.
-#[component]
-fn ConversationLink(
-    /// The conversation's id.
-    id: String,
-    /// Its title, the link's name.
-    title: String,
-    /// The open conversation's id.
-    current: Signal<Option<String>>,
-) -> impl IntoView {
-    let open = {
-        let id = id.clone();
-        Memo::new(move |_| current.with(|c| c.as_deref() == Some(id.as_str())))
-    };
-    // The fragment changes with the open conversation; the target keeps its other settings.
-    let href = move || {
-        current.track();
-        conversation_href(&id)
-    };
-    view! {
-        <a class="pc-convlist__link" href=href aria-current=move || open.get().then_some("page")>
-            {title}
-        </a>
     }
 }
