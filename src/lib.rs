@@ -11,6 +11,7 @@ pub mod core;
 pub mod views;
 
 use crate::core::config::Layer;
+use leptos::prelude::*;
 
 /// Mounts the app into `element` with the embedder's options (the highest-priority
 /// configuration layer). `standalone` shows the conversation list and keeps the open
@@ -23,7 +24,7 @@ pub fn mount_app(
 ) -> Box<dyn std::any::Any> {
     console_error_panic_hook::set_once();
     Box::new(leptos::mount::mount_to(element, move || {
-        views::app::app(options, standalone)
+        view! { <views::app::App options standalone /> }
     }))
 }
 

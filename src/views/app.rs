@@ -5,68 +5,110 @@ use crate::browser::api::{ApiError, Client};
 use crate::browser::settings::{load_config, location_hash, replace_hash};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
-use crate::core::session::Session;
 use crate::core::timeline::Timeline;
-use crate::views::conversation_list::{conversation_list, ConversationItem};
-use crate::views::conversation_view::conversation_view;
-use crate::views::dom;
-use crate::views::error_banner::{error_banner, RETRY, SIGN_IN};
-use crate::views::sign_in::sign_in;
+use crate::views::conversation_list::{ConversationItem, ConversationList};
+use crate::views::conversation_view::ConversationView;
+use crate::views::error_banner::ErrorBanner;
+use crate::views::sign_in::SignIn;
+use leptos::either::Either;
 use leptos::prelude::*;
-use std::cell::RefCell;
-use std::rc::Rc;
 
-/// The app: a `.pc-app` root (all styles are scoped under it) that never goes blank. With
-/// `standalone` it shows the conversation list and keeps the open conversation in the URL.
-pub fn app(options: Layer, standalone: bool) -> AnyView {
-    // The settled configuration (none while it loads) and the token it runs with, which
-    // signing in and out change; setting the token shows the page again.
-    let config = Rc::new(RefCell::new(None::<Config>));
-    let token = RwSignal::new(None::<String>);
+/// The sentence of the banner shown when the server refused the token.
+const SESSION_EXPIRED: &str =
+    "Your session has expired or the token is not valid. Please sign in again.";
+
+/// The app: a `.pc-app` root (all styles are scoped under it, the theme is its
+/// `data-theme`) that never goes blank. With `standalone` it shows the conversation list and
+/// keeps the open conversation in the URL.
+#[component]
+pub fn App(
+    /// The embedder's options, the highest-priority configuration layer.
+    options: Layer,
+    /// The standalone page, not an embedded widget.
+    standalone: bool,
+) -> impl IntoView {
+    let config = LocalResource::new(move || load_config(options.clone(), standalone));
+    let cache = ActionsCache::new();
     let auth_failed = RwSignal::new(false);
-    let cache = ActionsCache {
-        cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
+    let theme = move || config.map(|c| c.theme.clone()).flatten();
+    let layout = if standalone {
+        "pc-layout"
+    } else {
+        "pc-layout pc-layout--widget"
     };
-    let settled = config.clone();
-    let fill = dom::filler(move |el| {
-        el.set_class_name("pc-app");
-        let (options, settled) = (options.clone(), settled.clone());
-        leptos::task::spawn_local(async move {
-            let loaded = load_config(options, standalone).await;
-            if let Some(theme) = &loaded.theme {
-                let _ = el.set_attribute("data-theme", theme);
-            }
-            let first = loaded.token.clone();
-            *settled.borrow_mut() = Some(loaded);
-            token.try_set(first);
-        });
-    });
-    let body = dom::dynamic(move || {
-        let current = token.get();
-        let Some(config) = config.borrow().clone() else {
-            return dom::paragraph("pc-muted", Some("status"), "Loading…");
-        };
-        match current {
-            None => {
-                // A typed token is kept for this tab with the API it was typed for.
-                let api_base = config.api_base.clone();
-                sign_in(Rc::new(move |value: String| {
-                    storage::set_session(&Session::new(&api_base, &value));
-                    auth_failed.set(false);
-                    token.set(Some(value));
-                }))
-            }
-            Some(t) => {
-                let client = Client::new(&config.api_base, &t);
-                let sign_out = Rc::new(move || {
-                    storage::forget_session();
-                    token.set(None);
-                });
-                session(client, config, cache, auth_failed, sign_out)
-            }
+    view! {
+        <div class="pc-app" data-theme=theme>
+            <div class=layout>
+                <Suspense fallback=move || {
+                    view! {
+                        <Frame standalone>
+                            <p class="pc-muted" role="status">"Loading…"</p>
+                        </Frame>
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        let config = config.await;
+                        view! { <Session config cache auth_failed /> }
+                    })}
+                </Suspense>
+            </div>
+        </div>
+    }
+}
+
+/// The app's landmark: `main` on the standalone page; in a widget a region named "Chat"
+/// (its host page has its own `main`).
+#[component]
+fn Frame(
+    /// The standalone page, not an embedded widget.
+    standalone: bool,
+    /// What the landmark holds.
+    children: Children,
+) -> impl IntoView {
+    if standalone {
+        Either::Left(view! { <main class="pc-main">{children()}</main> })
+    } else {
+        Either::Right(view! { <section class="pc-main" aria-label="Chat">{children()}</section> })
+    }
+}
+
+/// The settled configuration's page: the sign-in form without a token, else the signed-in
+/// page. Signing in and out change the token.
+#[component]
+fn Session(
+    /// The settled configuration.
+    config: Config,
+    /// The commands of the conversations opened so far.
+    cache: ActionsCache,
+    /// Set when the server refused the token.
+    auth_failed: RwSignal<bool>,
+) -> impl IntoView {
+    let standalone = config.standalone;
+    let token = RwSignal::new(config.token.clone());
+    // A typed token is kept for this tab with the API it was typed for.
+    let api_base = StoredValue::new(config.api_base.clone());
+    let signed_in = move |value: String| {
+        let kept = api_base.with_value(|base| crate::core::session::Session::new(base, &value));
+        storage::set_session(&kept);
+        auth_failed.set(false);
+        token.set(Some(value));
+    };
+    let sign_out = move || {
+        storage::forget_session();
+        token.set(None);
+    };
+    move || match token.get() {
+        None => Either::Left(view! {
+            <Frame standalone>
+                <SignIn on_sign_in=signed_in page_title=standalone />
+            </Frame>
+        }),
+        Some(token) => {
+            let client = Client::new(&config.api_base, &token);
+            let config = config.clone();
+            Either::Right(view! { <SignedIn client config cache auth_failed sign_out /> })
         }
-    });
-    dom::parent("div", fill, vec![body])
+    }
 }
 
 /// Commands of every conversation opened so far, owned by the root so an answer that
@@ -79,6 +121,13 @@ pub struct ActionsCache {
 }
 
 impl ActionsCache {
+    /// An empty cache whose commands belong to the current owner.
+    pub fn new() -> Self {
+        Self {
+            cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
+        }
+    }
+
     /// The commands of `conversation_id` for `client`, created on first use.
     pub fn get(
         &self,
@@ -105,6 +154,12 @@ impl ActionsCache {
         });
         self.cache.update_value(|(_, m)| m.push((key, actions)));
         actions
+    }
+}
+
+impl Default for ActionsCache {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -139,105 +194,135 @@ async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, Api
 
 /// The signed-in page: the conversation list (standalone), the error banners and the open
 /// conversation.
-fn session(
+#[component]
+fn SignedIn(
+    /// The API client of the token signed in with.
     client: Client,
+    /// The settled configuration.
     config: Config,
+    /// The commands of the conversations opened so far.
     cache: ActionsCache,
+    /// Set when the server refused the token.
     auth_failed: RwSignal<bool>,
-    sign_out: Rc<dyn Fn()>,
-) -> AnyView {
+    /// Forgets the token and shows the sign-in form.
+    #[prop(into)]
+    sign_out: Callback<()>,
+) -> impl IntoView {
     let standalone = config.standalone;
     let current = RwSignal::new(config.conversation_id);
-    // The conversations (none until they load) and why they could not be loaded (not
-    // kept when the token was refused: that banner is shown instead).
-    let items = RwSignal::new(Vec::<ConversationItem>::new());
-    let list_error = RwSignal::new(None::<String>);
-    let load_list: Rc<dyn Fn()> = {
+    // The conversations: a refused token shows the "Sign in again" banner; once they are
+    // there, the first one opens when none is asked for.
+    let conversations = LocalResource::new({
         let client = client.clone();
-        Rc::new(move || {
+        move || {
             let client = client.clone();
-            leptos::task::spawn_local(async move {
-                let (list, error) = match load_conversations(client).await {
-                    Ok(list) => (list, None),
-                    Err(err) => {
-                        if err.is_auth() {
-                            auth_failed.set(true);
-                        }
-                        let message = format!("The conversations could not be loaded. {err}");
-                        (Vec::new(), (!err.is_auth()).then_some(message))
+            async move {
+                let loaded = load_conversations(client).await;
+                match &loaded {
+                    Err(err) if err.is_auth() => {
+                        auth_failed.try_set(true);
                     }
-                };
-                // Open the first conversation when none is asked for.
-                let first = list.first().map(|c| c.id.clone());
-                items.try_set(list);
-                list_error.try_set(error);
-                if first.is_some() && current.try_with_untracked(Option::is_none) == Some(true) {
-                    current.try_set(first);
+                    Ok(list) if current.try_with_untracked(Option::is_none) == Some(true) => {
+                        current.try_set(list.first().map(|c| c.id.clone()));
+                    }
+                    _ => {}
                 }
-            });
-        })
-    };
-    load_list();
-    if let Some(window) = web_sys::window() {
-        // The network came back: a list that failed to load tries again by itself.
-        let retry = load_list.clone();
-        dom::listen(&window, &["online"], move |_| {
-            if list_error.with_untracked(Option::is_some) {
-                retry();
+                loaded
             }
-        });
-        if standalone {
-            dom::listen(&window, &["hashchange"], move |_| {
-                let wanted = parse_fragment(&location_hash()).conversation_id;
-                if wanted.is_some() && wanted != current.get_untracked() {
-                    current.set(wanted);
-                }
-            });
-        }
-    }
-    let banner = dom::dynamic(move || {
-        if auth_failed.get() {
-            let message =
-                "Your session has expired or the token is not valid. Please sign in again.";
-            error_banner(message.to_owned(), SIGN_IN, sign_out.clone())
-        } else if let Some(message) = list_error.get() {
-            error_banner(message, RETRY, load_list.clone())
-        } else {
-            dom::nothing()
         }
     });
-    let open = dom::dynamic(move || match current.get() {
-        Some(id) => {
-            if standalone {
-                // Keep the open conversation in the URL, so a reload or a shared link opens it.
+    // Why the conversations could not be loaded (not when the token was refused: that
+    // banner is shown instead).
+    let list_error = move || {
+        conversations.map(|loaded| {
+            loaded
+                .as_ref()
+                .err()
+                .filter(|err| !err.is_auth())
+                .map(|err| format!("The conversations could not be loaded. {err}"))
+        })
+    };
+    let titles = Signal::derive(move || {
+        conversations
+            .map(|loaded| loaded.clone().unwrap_or_default())
+            .unwrap_or_default()
+    });
+    // The network came back: a list that failed to load tries again by itself.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        if list_error().flatten().is_some() {
+            conversations.refetch();
+        }
+    });
+    on_cleanup(move || online.remove());
+    if standalone {
+        // The open conversation is in the URL, so a reload or a shared link opens it; a
+        // link or the browser's back button changes the fragment, and that opens its one.
+        Effect::new(move || {
+            if let Some(id) = current.get() {
                 let hash = location_hash();
                 if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {
                     replace_hash(&fragment_with(&hash, "conversation", Some(&id)));
                 }
             }
-            let actions = cache.get(&client, &id, auth_failed);
-            conversation_view(actions, items)
-        }
-        None => dom::paragraph("pc-muted", None, "No conversation is open."),
-    });
-    let main = dom::parent(
-        "main",
-        dom::filler(|el| el.set_class_name("pc-main")),
-        vec![banner, open],
-    );
-    let class = if standalone {
-        "pc-layout"
-    } else {
-        "pc-layout pc-layout--widget"
-    };
-    let mut children = Vec::with_capacity(2);
-    if standalone {
-        children.push(conversation_list(items, current));
+        });
+        let hashchange = window_event_listener(leptos::ev::hashchange, move |_| {
+            let wanted = parse_fragment(&location_hash()).conversation_id;
+            if wanted.is_some() && wanted != current.get_untracked() {
+                current.set(wanted);
+            }
+        });
+        on_cleanup(move || hashchange.remove());
     }
-    children.push(main);
-    dom::parent(
-        "div",
-        dom::filler(move |el| el.set_class_name(class)),
-        children,
-    )
+    let open = move || match current.get() {
+        Some(id) => {
+            let actions = cache.get(&client, &id, auth_failed);
+            let title = Signal::derive(move || {
+                titles.with(|list| {
+                    list.iter()
+                        .find(|c| c.id == id)
+                        .map_or_else(|| "Conversation".to_owned(), |c| c.title.clone())
+                })
+            });
+            Either::Left(view! { <ConversationView actions title /> })
+        }
+        None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
+    };
+    view! {
+        {standalone.then(|| view! { <ConversationList conversations=titles current /> })}
+        <Frame standalone>
+            {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
+            {move || {
+                auth_failed
+                    .get()
+                    .then(|| {
+                        view! {
+                            <ErrorBanner
+                                message=SESSION_EXPIRED.to_owned()
+                                label="Sign in again"
+                                on_action=sign_out
+                            />
+                        }
+                    })
+            }}
+            <Transition>
+                {move || {
+                    if auth_failed.get() {
+                        return None;
+                    }
+                    list_error()
+                        .flatten()
+                        .map(|message| {
+                            view! {
+                                <ErrorBanner
+                                    message
+                                    label="Retry"
+                                    on_action=move || conversations.refetch()
+                                />
+                            }
+                        })
+                }}
+            </Transition>
+            {open}
+        </Frame>
+    }
 }

@@ -1,9 +1,7 @@
 //! The conversation list (standalone app only): a `nav` of links named by title.
 
 use crate::core::config::{fragment_with, percent_encode};
-use crate::views::dom::{self, B};
 use leptos::prelude::*;
-use web_sys::Element;
 
 /// A conversation with its title for the list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,57 +25,51 @@ pub fn conversation_href(id: &str) -> String {
     }
 }
 
-/// `nav` "Conversations" with one link per conversation of `items` (in the API's order);
-/// the `current` one is `aria-current="page"`.
-pub fn conversation_list(
-    items: RwSignal<Vec<ConversationItem>>,
-    current: RwSignal<Option<String>>,
-) -> AnyView {
-    dom::host("nav", dom::filler(move |nav| links(nav, items, current)))
-}
-
-/// The list of links inside `nav`: redrawn when the conversations change, their targets and
-/// `aria-current` brought up to date when the open one changes.
-fn links(
-    nav: web_sys::Element,
-    items: RwSignal<Vec<ConversationItem>>,
-    current: RwSignal<Option<String>>,
-) {
-    let Some(doc) = dom::document() else { return };
-    let Some(ul) = B::new(&doc, "ul", "pc-convlist__items") else {
-        return;
-    };
-    let _ = nav.set_attribute("class", "pc-convlist");
-    let _ = nav.set_attribute("aria-label", "Conversations");
-    let _ = nav.append_with_node_1(&ul.0);
-    let ul = ul.0;
-    // What the list shows, and its links.
-    let mut list = Vec::<ConversationItem>::new();
-    let mut anchors = Vec::<Element>::new();
-    let effect = RenderEffect::new(move |_| {
-        let open = current.get();
-        let now = items.get();
-        if now != list {
-            ul.set_inner_html("");
-            anchors = now
-                .iter()
-                .filter_map(|item| {
-                    let a = B::new(&doc, "a", "pc-convlist__link")?.text(&item.title);
-                    let li = B::new(&doc, "li", "")?.child(Some(B(a.0.clone())));
-                    let _ = ul.append_with_node_1(&li.0);
-                    Some(a.0)
-                })
-                .collect();
-            list = now;
-        }
-        for (item, a) in list.iter().zip(&anchors) {
-            let _ = a.set_attribute("href", &conversation_href(&item.id));
-            let _ = if open.as_deref() == Some(item.id.as_str()) {
-                a.set_attribute("aria-current", "page")
-            } else {
-                a.remove_attribute("aria-current")
-            };
-        }
-    });
-    StoredValue::new_local(effect);
+/// `nav` "Conversations" with one link per conversation (in the API's order); the `current`
+/// one is `aria-current="page"`. The links wait for their conversations in a `Transition`,
+/// so loading them again keeps the old links until the new ones are there.
+#[component]
+pub fn ConversationList(
+    /// The conversations, read from the resource that loads them.
+    #[prop(into)]
+    conversations: Signal<Vec<ConversationItem>>,
+    /// The open conversation's id.
+    #[prop(into)]
+    current: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <nav class="pc-convlist" aria-label="Conversations">
+            <ul class="pc-convlist__items">
+                <Transition>
+                    <For
+                        each=move || conversations.get()
+                        key=|item| item.id.clone()
+                        let(ConversationItem { id, title })
+                    >
+                        <li>
+                            <a
+                                class="pc-convlist__link"
+                                // The target keeps the other fragment settings, which change
+                                // with the open conversation.
+                                href={
+                                    let id = id.clone();
+                                    move || {
+                                        current.track();
+                                        conversation_href(&id)
+                                    }
+                                }
+                                aria-current=move || {
+                                    current
+                                        .with(|c| c.as_deref() == Some(id.as_str()))
+                                        .then_some("page")
+                                }
+                            >
+                                {title}
+                            </a>
+                        </li>
+                    </For>
+                </Transition>
+            </ul>
+        </nav>
+    }
 }

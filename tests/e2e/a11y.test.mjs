@@ -11,6 +11,9 @@
 //     or a shadow) and on screen; focus goes somewhere sensible after delete and dialogs.
 //  3. The polite live region announces a message from someone else exactly once and
 //     nothing for one's own sends or for older pages.
+//  4. Landmarks and headings (axe best-practice rules): one h1 and one main on the
+//     standalone page, signed out and in; the widget is a labelled region inside its host's
+//     main, never a second main or h1.
 //
 // Run: cd tests/e2e && node --test --test-concurrency=1 a11y.test.mjs
 
@@ -148,6 +151,92 @@ test('axe-core: zero WCAG 2.1 AA violations in every state', env.wrap(async () =
   }
   console.log(`# audited states: ${states.join(', ')}`);
   assert.deepEqual(all, [], `axe-core violations:\n${report(all)}`);
+}));
+
+// ---------------------------------------------------------------------------------------
+// Landmarks and headings (axe best-practice rules)
+
+/** The landmark and heading rules of axe's best practices. */
+const LANDMARK_RULES = [
+  'page-has-heading-one', 'heading-order', 'empty-heading', 'region',
+  'landmark-one-main', 'landmark-no-duplicate-main', 'landmark-main-is-top-level',
+  'landmark-unique', 'landmark-complementary-is-top-level', 'landmark-banner-is-top-level',
+  'landmark-contentinfo-is-top-level', 'landmark-no-duplicate-banner', 'landmark-no-duplicate-contentinfo',
+];
+
+async function axeLandmarks(page, state) {
+  const result = await new AxeBuilder({ page }).withRules(LANDMARK_RULES).analyze();
+  return result.violations.map((v) => ({
+    state,
+    rule: v.id,
+    impact: v.impact,
+    nodes: v.nodes.length,
+    first: `${v.nodes[0]?.target?.join(' ')} — ${(v.nodes[0]?.failureSummary || '').replace(/\s+/g, ' ').slice(0, 240)}`,
+  }));
+}
+
+/** The page's headings and landmarks, open shadow roots included. */
+function outline() {
+  const found = { h1: [], main: 0, regions: [] };
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.tagName === 'H1') found.h1.push(el.textContent.trim());
+      if (el.tagName === 'MAIN' || el.getAttribute('role') === 'main') found.main += 1;
+      if (el.tagName === 'SECTION' && el.hasAttribute('aria-label')) found.regions.push(el.getAttribute('aria-label'));
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+  return found;
+}
+
+test('landmarks: one h1 and one main on the standalone page; the widget is a labelled region, not a second main', env.wrap(async () => {
+  const all = [];
+  const b = env.browsers[0] || (await env.browser());
+
+  // Signed out: the sign-in form is in the page's main, its title the page's h1.
+  {
+    const page = await b.context.newPage();
+    env.pages.push(page);
+    await page.goto(`${env.server.url}/`);
+    await page.getByRole('textbox', { name: 'API token', exact: true }).waitFor({ timeout: 20_000 });
+    const o = await page.evaluate(outline);
+    assert.equal(o.h1.length, 1, `one h1 on the sign-in page: ${JSON.stringify(o)}`);
+    assert.equal(o.main, 1, `one main on the sign-in page: ${JSON.stringify(o)}`);
+    all.push(...(await axeLandmarks(page, 'sign-in')));
+    await page.close();
+  }
+
+  // Signed in: still exactly one h1 and one main.
+  {
+    const page = await env.openChat();
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('link').first().waitFor({ timeout: 10_000 });
+    const o = await page.evaluate(outline);
+    assert.equal(o.h1.length, 1, `one h1 when signed in: ${JSON.stringify(o)}`);
+    assert.equal(o.main, 1, `one main when signed in: ${JSON.stringify(o)}`);
+    assert.equal(await page.getByRole('main').count(), 1);
+    all.push(...(await axeLandmarks(page, 'signed in')));
+  }
+
+  // The widget on its demo host page: the host's h1 and main stay the only ones; the
+  // widget is a region with a name.
+  const demo = await fetch(`${env.server.url}/embed-demo.html`);
+  if (demo.status === 200) {
+    const w = await b.context.newPage();
+    env.pages.push(w);
+    await w.goto(`${env.server.url}/embed-demo.html#token=${KEVIN.token}&conversation=${CONVERSATION}`);
+    await w.getByRole('feed', { name: 'Messages', exact: true }).getByRole('article').first().waitFor({ timeout: 20_000 });
+    const o = await w.evaluate(outline);
+    assert.equal(o.h1.length, 1, `only the host's h1 on the widget's page: ${JSON.stringify(o)}`);
+    assert.equal(o.main, 1, `only the host's main on the widget's page: ${JSON.stringify(o)}`);
+    assert.deepEqual(o.regions, ['Chat'], `the widget is a region named "Chat": ${JSON.stringify(o)}`);
+    assert.equal(await w.getByRole('region', { name: 'Chat', exact: true }).count(), 1);
+    all.push(...(await axeLandmarks(w, 'widget')));
+    await w.close();
+  } else {
+    console.log(`# widget not in this build (/embed-demo.html answered ${demo.status}): landmarks not audited`);
+  }
+  assert.deepEqual(all, [], `axe-core landmark and heading violations:\n${report(all)}`);
 }));
 
 // ---------------------------------------------------------------------------------------
