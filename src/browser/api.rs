@@ -87,13 +87,19 @@ fn kind_for(status: u16) -> ErrorType {
 /// Reads an answer: a success body as `T`, anything else as an [`ApiError`] (with the
 /// server's error envelope when it sent one). Pure.
 pub fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    success(status, text)?;
+    serde_json::from_str(text).map_err(|_| ApiError::Decode(format!("status {status}")))
+}
+
+/// The error of an answer that is not a success: the part of [`decode`] that is the same
+/// for every type (not generic, so it is in the wasm once).
+fn success(status: u16, text: &str) -> Result<(), ApiError> {
     if (200..300).contains(&status) {
-        serde_json::from_str(text).map_err(|_| ApiError::Decode(format!("status {status}")))
-    } else {
-        let body = serde_json::from_str::<ErrorBody>(text)
-            .unwrap_or_else(|_| ErrorBody::new(kind_for(status), "", None));
-        Err(ApiError::Api { status, body })
+        return Ok(());
     }
+    let body = serde_json::from_str::<ErrorBody>(text)
+        .unwrap_or_else(|_| ErrorBody::new(kind_for(status), "", None));
+    Err(ApiError::Api { status, body })
 }
 
 /// Which page of messages to list.
