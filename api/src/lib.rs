@@ -6,7 +6,7 @@
 
 mod reactions;
 
-pub use reactions::{is_valid_reaction_name, ReactionChanges, Reactions};
+pub use reactions::{is_valid_reaction_name, ReactionChanges, Reactions, TOO_MANY_REACTION_NAMES};
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+/// What decoding a reaction change of more than
+/// [`MAX_REACTION_NAMES_PER_REQUEST`](crate::MAX_REACTION_NAMES_PER_REQUEST) names fails
+/// with; decoding stops there, so an oversized request costs no more than the limit.
+pub const TOO_MANY_REACTION_NAMES: &str = "one request may name at most 64 reactions";
+
 /// True for a reaction name the API accepts: `[a-z0-9_+-]{1,64}`.
 pub fn is_valid_reaction_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
@@ -159,7 +164,7 @@ impl<'de> Visitor<'de> for PairsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut pairs = Merged::default();
         while let Some((name, users)) = map.next_entry::<String, Vec<String>>()? {
-            pairs.add(name, users);
+            pairs.add(name, users)?;
         }
         Ok(pairs.pairs)
     }
@@ -168,7 +173,7 @@ impl<'de> Visitor<'de> for PairsVisitor {
         let mut pairs = Merged::default();
         while let Some(entry) = seq.next_element::<ReactionChanges>()? {
             for (name, users) in entry.0 {
-                pairs.add(name, users);
+                pairs.add(name, users)?;
             }
         }
         Ok(pairs.pairs)
@@ -190,9 +195,12 @@ struct Merged {
 }
 
 impl Merged {
-    fn add(&mut self, name: String, users: Vec<String>) {
+    fn add<E: de::Error>(&mut self, name: String, users: Vec<String>) -> Result<(), E> {
         match self.index.get(&name) {
             None => {
+                if self.pairs.len() == crate::MAX_REACTION_NAMES_PER_REQUEST {
+                    return Err(E::custom(TOO_MANY_REACTION_NAMES));
+                }
                 self.index.insert(name.clone(), self.pairs.len());
                 self.pairs.push((name, users));
             }
@@ -209,5 +217,6 @@ impl Merged {
                 }
             }
         }
+        Ok(())
     }
 }

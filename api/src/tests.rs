@@ -267,3 +267,31 @@ fn wrong_types_are_refused_even_where_null_is_allowed() {
     let event = json!({ "id": "e", "type": "message.exploded", "payload": {} });
     assert!(serde_json::from_value::<Event>(event).is_err());
 }
+
+#[test]
+fn reaction_changes_stop_decoding_past_the_request_limit() {
+    let names = |count: usize| -> String {
+        let entries: Vec<String> = (0..count).map(|n| format!("\"r{n}\":[]")).collect();
+        format!("{{{}}}", entries.join(","))
+    };
+    let at_limit: ReactionChanges =
+        serde_json::from_str(&names(MAX_REACTION_NAMES_PER_REQUEST)).unwrap();
+    assert_eq!(at_limit.0.len(), MAX_REACTION_NAMES_PER_REQUEST);
+    let over = serde_json::from_str::<ReactionChanges>(&names(MAX_REACTION_NAMES_PER_REQUEST + 1))
+        .unwrap_err();
+    assert!(over.to_string().starts_with(TOO_MANY_REACTION_NAMES));
+    assert!(TOO_MANY_REACTION_NAMES.contains(&MAX_REACTION_NAMES_PER_REQUEST.to_string()));
+    // A name given twice is merged, its usernames once each.
+    let merged: ReactionChanges =
+        serde_json::from_str(r#"[{"a":["x","y"]},{"a":["y","z"]},{"b":[]}]"#).unwrap();
+    assert_eq!(
+        merged.0,
+        vec![
+            (
+                "a".to_owned(),
+                vec!["x".to_owned(), "y".to_owned(), "z".to_owned()]
+            ),
+            ("b".to_owned(), vec![])
+        ]
+    );
+}

@@ -51,34 +51,48 @@ where
                     ApiError::invalid("the request body could not be read")
                 }
             })?;
-        let value = if content_type.starts_with("application/x-www-form-urlencoded") {
-            form_to_json(&bytes, T::NUMERIC_FIELDS)?
-        } else if content_type.starts_with("application/json")
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            let value = form_to_json(&bytes, T::NUMERIC_FIELDS)?;
+            return serde_json::from_value(value)
+                .map(Payload)
+                .map_err(|error| describe_decode_error(&error));
+        }
+        if !(content_type.starts_with("application/json")
             || content_type.is_empty()
-            || content_type.contains("+json")
+            || content_type.contains("+json"))
         {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                Value::Object(Map::new())
-            } else {
-                serde_json::from_slice(&bytes)
-                    .map_err(|_| ApiError::invalid("the request body is not valid JSON"))?
-            }
-        } else {
             return Err(ApiError::invalid(
                 "Content-Type must be application/json or application/x-www-form-urlencoded",
             ));
-        };
-        if !value.is_object() {
-            return Err(ApiError::invalid("the request body must be a JSON object"));
         }
-        serde_json::from_value(value)
+        let body = match bytes.trim_ascii() {
+            b"" => &b"{}"[..],
+            body => body,
+        };
+        let not_json = || ApiError::invalid("the request body is not valid JSON");
+        if body.first() != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                    Ok(_) => ApiError::invalid("the request body must be a JSON object"),
+                    Err(_) => not_json(),
+                },
+            );
+        }
+        // Decoded in one pass, straight into `T`.
+        serde_json::from_slice(body)
             .map(Payload)
-            .map_err(|error| describe_decode_error(&error))
+            .map_err(|error| match error.classify() {
+                serde_json::error::Category::Data => describe_decode_error(&error),
+                _ => not_json(),
+            })
     }
 }
 
 fn describe_decode_error(error: &serde_json::Error) -> ApiError {
     let text = error.to_string();
+    if text.starts_with(protocol_api::TOO_MANY_REACTION_NAMES) {
+        return ApiError::param("reactions", protocol_api::TOO_MANY_REACTION_NAMES);
+    }
     let field = text
         .split('`')
         .nth(1)

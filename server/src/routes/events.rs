@@ -29,7 +29,7 @@ use crate::store::{conversations, events};
 const REPLAY_BATCH: i64 = 100;
 
 /// Most events one stream may have queued, whatever their size.
-const MAX_QUEUED_EVENTS: usize = 64;
+const MAX_QUEUED_EVENTS: usize = 256;
 
 /// Seconds a caller with all its streams open is told to wait.
 const STREAMS_RETRY_AFTER: u64 = 10;

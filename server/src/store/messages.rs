@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use protocol_api::{
     is_valid_reaction_name, EventType, Message, ReactionChanges, Reactions, SendMessage,
     UpdateMessage, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, MAX_REACTIONS_PER_PERSON,
-    MAX_REACTION_NAMES_PER_MESSAGE, MAX_REACTION_NAMES_PER_REQUEST,
+    MAX_REACTION_NAMES_PER_MESSAGE, MAX_REACTION_NAMES_PER_REQUEST, TOO_MANY_REACTION_NAMES,
 };
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
@@ -180,10 +180,7 @@ pub fn check_attachment_count(ids: &[String]) -> Result<(), ApiError> {
 /// Checks a reaction change before any work: at most 64 names, each well formed.
 pub fn check_reaction_request(changes: &ReactionChanges) -> Result<(), ApiError> {
     if changes.0.len() > MAX_REACTION_NAMES_PER_REQUEST {
-        return Err(ApiError::param(
-            "reactions",
-            format!("one request may name at most {MAX_REACTION_NAMES_PER_REQUEST} reactions"),
-        ));
+        return Err(ApiError::param("reactions", TOO_MANY_REACTION_NAMES));
     }
     if !changes
         .0

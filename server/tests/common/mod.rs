@@ -247,7 +247,7 @@ impl Probe {
                     );
                 }
                 rounds += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
             (rounds, slowest)
         });
