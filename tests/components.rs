@@ -663,3 +663,36 @@ async fn row_article_mounts_the_bubble_for_the_feed() {
     );
     drop(owner);
 }
+
+#[wasm_bindgen_test]
+async fn a_dropped_row_lets_go_of_its_bubble() {
+    leptos::mount::mount_to(container(), || ()).forget();
+    let message = own_message("before");
+    let key = message.id.clone();
+    let actions = actions_with(vec![message]);
+    let row = Owner::new();
+    let article = row
+        .with(|| {
+            provide_context(actions);
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .expect("a document");
+            row_article(&document, actions, key.clone(), RowMeta::default().into())
+        })
+        .expect("an article");
+    actions.timeline.update(|t| {
+        t.edit_begin(&key, "while shown");
+    });
+    tick().await;
+    assert_eq!(text(&one(&article, ".pc-msg__text")), "while shown");
+    drop(row);
+    actions.timeline.update(|t| {
+        t.edit_begin(&key, "after the row was dropped");
+    });
+    tick().await;
+    assert_eq!(
+        text(&one(&article, ".pc-msg__text")),
+        "while shown",
+        "nothing of a dropped row still runs"
+    );
+}

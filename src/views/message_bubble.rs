@@ -45,12 +45,17 @@ pub fn row_article(
         .with_untracked(|t| row.with_untracked(|r| t.is_mine(&r.message)));
     let me = actions.me.get_value();
     let host = doc.create_element("div").ok()?;
-    let mut state = view! { <MessageBubble row meta own me/> }.build();
-    state.mount(&host, None);
-    let article = host.first_element_child();
-    // The bubble's reactive state lives as long as the current owner (the feed's row).
-    StoredValue::new_local(state);
-    article
+    // The bubble gets an owner of its own, which its event handlers hold; the row's owner
+    // holds both, so dropping the row frees the bubble (were the bubble's view kept in the
+    // owner its handlers hold, neither would ever be freed).
+    let owner = Owner::new();
+    let state = owner.with(|| {
+        let mut state = view! { <MessageBubble row meta own me/> }.build();
+        state.mount(&host, None);
+        state
+    });
+    StoredValue::new_local((owner, state));
+    host.first_element_child()
 }
 
 /// The row `key` of the timeline of `actions`, read through one memo straight on the
