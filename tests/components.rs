@@ -9,13 +9,17 @@ use protocol_chat::actions::ChatActions;
 use protocol_chat::browser::api::Client;
 use protocol_chat::core::timeline::{RowView, Status, Timeline};
 use protocol_chat::views::attachment_list::AttachmentList;
+use protocol_chat::views::composer::Composer;
+use protocol_chat::views::conversation_list::{ConversationItem, ConversationList};
 use protocol_chat::views::delete_dialog::DeleteDialog;
 use protocol_chat::views::edit_box::EditBox;
+use protocol_chat::views::error_banner::ErrorBanner;
 use protocol_chat::views::message_bubble::{row_article, row_signal, MessageBubble, RowMeta};
 use protocol_chat::views::reaction_bar::ReactionBar;
 use protocol_chat::views::reaction_picker::ReactionPicker;
+use protocol_chat::views::sign_in::SignIn;
 use std::sync::{Arc, Mutex};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
@@ -695,4 +699,201 @@ async fn a_dropped_row_lets_go_of_its_bubble() {
         "while shown",
         "nothing of a dropped row still runs"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// The app shell: the banner, the conversation list, the sign-in form and the composer.
+
+/// Lets the scheduled effects run.
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Sends `key` (with Shift when `shift`) to `el` as a cancelable keydown; false when a
+/// handler prevented its default.
+fn key(el: &Element, key: &str, shift: bool) -> bool {
+    let init = js_sys::Object::new();
+    for (name, value) in [
+        ("key", JsValue::from_str(key)),
+        ("shiftKey", JsValue::from_bool(shift)),
+        ("bubbles", JsValue::TRUE),
+        ("cancelable", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&init, &JsValue::from_str(name), &value).expect("set");
+    }
+    let constructor: js_sys::Function =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("KeyboardEvent"))
+            .expect("KeyboardEvent")
+            .unchecked_into();
+    let ev: web_sys::Event = js_sys::Reflect::construct(
+        &constructor,
+        &js_sys::Array::of2(&JsValue::from_str("keydown"), &init),
+    )
+    .expect("a keydown")
+    .unchecked_into();
+    el.dispatch_event(&ev).expect("dispatched")
+}
+
+fn click(el: &Element) {
+    el.unchecked_ref::<HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+fn error_banner_is_an_alert_whose_button_acts() {
+    let root = container();
+    let clicks = Arc::new(Mutex::new(0));
+    let counted = clicks.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ErrorBanner
+                message="The conversations could not be loaded."
+                label="Retry"
+                on_action=move || *counted.lock().expect("not poisoned") += 1
+            />
+        }
+    })
+    .forget();
+    let alert = one(&root, "[role=alert]");
+    assert!(text(&alert).contains("The conversations could not be loaded."));
+    let button = one(&alert, "button");
+    assert_eq!(text(&button), "Retry");
+    assert_eq!(attr(&button, "type"), "button");
+    click(&button);
+    assert_eq!(*clicks.lock().expect("not poisoned"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn conversation_list_marks_the_open_one() {
+    let root = container();
+    let items = vec![
+        ConversationItem {
+            id: "c1".into(),
+            title: "Frank".into(),
+        },
+        ConversationItem {
+            id: "c 2".into(),
+            title: "The Wet Bandits".into(),
+        },
+    ];
+    let current = RwSignal::new(Some("c1".to_owned()));
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <ConversationList conversations=items current /> }
+    })
+    .forget();
+    settle().await;
+    let nav = one(&root, "nav");
+    assert_eq!(attr(&nav, "aria-label"), "Conversations");
+    let links = all(&nav, "a");
+    assert_eq!(
+        links.iter().map(text).collect::<Vec<_>>(),
+        ["Frank", "The Wet Bandits"]
+    );
+    assert_eq!(attr(&links[0], "aria-current"), "page");
+    assert!(links[1].get_attribute("aria-current").is_none());
+    assert!(attr(&links[1], "href").contains("conversation=c%202"));
+    current.set(Some("c 2".to_owned()));
+    settle().await;
+    assert!(links[0].get_attribute("aria-current").is_none());
+    assert_eq!(attr(&links[1], "aria-current"), "page");
+}
+
+#[wasm_bindgen_test]
+fn sign_in_keeps_a_trimmed_token_and_titles_the_page() {
+    let root = container();
+    let tokens = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = tokens.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <SignIn
+                on_sign_in=move |t: String| kept.lock().expect("not poisoned").push(t)
+                page_title=true
+            />
+        }
+    })
+    .forget();
+    assert_eq!(text(&one(&root, "h1")), "Protocol Chat");
+    let field = one(&root, "label input");
+    assert!(text(&one(&root, "label")).contains("API token"));
+    let form = one(&root, "form");
+    let submit = one(&form, "button[type=submit]");
+    assert_eq!(text(&submit), "Sign in");
+    let input: web_sys::HtmlInputElement = field.unchecked_into();
+    input.set_value("   ");
+    form.unchecked_ref::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .expect("submitted");
+    assert!(
+        tokens.lock().expect("not poisoned").is_empty(),
+        "a blank token is not kept"
+    );
+    input.set_value("  demo-kevin  ");
+    form.unchecked_ref::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .expect("submitted");
+    assert_eq!(*tokens.lock().expect("not poisoned"), ["demo-kevin"]);
+    assert_eq!(
+        protocol_chat::browser::storage::token().as_deref(),
+        Some("demo-kevin")
+    );
+    protocol_chat::browser::storage::set_token("");
+
+    let widget = container();
+    leptos::mount::mount_to(widget.clone(), move || {
+        view! { <SignIn on_sign_in=|_: String| {} /> }
+    })
+    .forget();
+    assert!(
+        all(&widget, "h1").is_empty(),
+        "a widget's form is no page title"
+    );
+    assert_eq!(text(&one(&widget, "h2")), "Protocol Chat");
+}
+
+#[wasm_bindgen_test]
+async fn composer_sends_on_enter_and_keeps_a_draft() {
+    let conversation = "composer-test";
+    protocol_chat::browser::storage::set_draft(conversation, "kept from before");
+    let root = container();
+    let actions = ChatActions::new(
+        Client::new("http://127.0.0.1:9/v1", "t"),
+        conversation.to_owned(),
+        Timeline::default(),
+        "KevinMcCallister".to_owned(),
+        RwSignal::new(false),
+    );
+    leptos::mount::mount_to(root.clone(), move || view! { <Composer actions /> }).forget();
+    // Leptos sets a `value` property once the element is in place.
+    settle().await;
+    let input = one(&root, "textarea");
+    assert_eq!(attr(&input, "aria-label"), "Message");
+    let field: web_sys::HtmlTextAreaElement = input.clone().unchecked_into();
+    assert_eq!(
+        field.value(),
+        "kept from before",
+        "the draft survives a reload"
+    );
+    let buttons = all(&root, "button").iter().map(text).collect::<Vec<_>>();
+    assert_eq!(buttons, ["Attach files", "Send"]);
+    let files = one(&root, "ul");
+    assert_eq!(attr(&files, "aria-label"), "Files to send");
+    assert!(files.has_attribute("hidden"), "no chosen files, no list");
+
+    field.set_value("line one");
+    assert!(key(&input, "Enter", true), "Shift+Enter is a new line");
+    assert_eq!(actions.timeline.with_untracked(Timeline::len), 0);
+    assert!(!key(&input, "Enter", false), "Enter sends");
+    assert_eq!(field.value(), "", "the textbox is emptied");
+    assert_eq!(protocol_chat::browser::storage::draft(conversation), "");
+    assert_eq!(
+        actions.timeline.with_untracked(Timeline::len),
+        1,
+        "the bubble is there at once"
+    );
+    assert!(
+        !key(&input, "Enter", false),
+        "Enter on an empty textbox sends nothing"
+    );
+    assert_eq!(actions.timeline.with_untracked(Timeline::len), 1);
+    settle().await;
+    protocol_chat::browser::storage::set_outbox(conversation, &Default::default());
 }

@@ -46,10 +46,7 @@ pub fn App(
                         </Frame>
                     }
                 }>
-                    {move || Suspend::new(async move {
-                        let config = config.await;
-                        view! { <Session config cache auth_failed /> }
-                    })}
+                    {move || config.get().map(|config| view! { <Session config cache auth_failed /> })}
                 </Suspense>
             </div>
         </div>
@@ -122,7 +119,7 @@ pub struct ActionsCache {
 
 impl ActionsCache {
     /// An empty cache whose commands belong to the current owner.
-    pub fn new() -> Self {
+    fn new() -> Self {
         Self {
             cache: StoredValue::new((Owner::current().unwrap_or_default(), Vec::new())),
         }
@@ -154,12 +151,6 @@ impl ActionsCache {
         });
         self.cache.update_value(|(_, m)| m.push((key, actions)));
         actions
-    }
-}
-
-impl Default for ActionsCache {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -223,7 +214,9 @@ fn SignedIn(
                         auth_failed.try_set(true);
                     }
                     Ok(list) if current.try_with_untracked(Option::is_none) == Some(true) => {
-                        current.try_set(list.first().map(|c| c.id.clone()));
+                        if let Some(first) = list.first() {
+                            current.try_set(Some(first.id.clone()));
+                        }
                     }
                     _ => {}
                 }
@@ -232,15 +225,35 @@ fn SignedIn(
         }
     });
     // Why the conversations could not be loaded (not when the token was refused: that
-    // banner is shown instead).
+    // banner is shown instead). A retry keeps the banner until its answer.
     let list_error = move || {
-        conversations.map(|loaded| {
-            loaded
-                .as_ref()
-                .err()
-                .filter(|err| !err.is_auth())
-                .map(|err| format!("The conversations could not be loaded. {err}"))
-        })
+        conversations
+            .map(|loaded| {
+                loaded
+                    .as_ref()
+                    .err()
+                    .filter(|err| !err.is_auth())
+                    .map(|err| format!("The conversations could not be loaded. {err}"))
+            })
+            .flatten()
+    };
+    // A refused token (whichever request found it), else a list that could not be loaded.
+    let banner = move || {
+        if auth_failed.get() {
+            Some(view! {
+                <ErrorBanner
+                    message=SESSION_EXPIRED.to_owned()
+                    label="Sign in again"
+                    on_action=sign_out
+                />
+            })
+        } else {
+            list_error().map(|message| {
+                view! {
+                    <ErrorBanner message label="Retry" on_action=move || conversations.refetch() />
+                }
+            })
+        }
     };
     let titles = Signal::derive(move || {
         conversations
@@ -249,7 +262,7 @@ fn SignedIn(
     });
     // The network came back: a list that failed to load tries again by itself.
     let online = window_event_listener(leptos::ev::online, move |_| {
-        if list_error().flatten().is_some() {
+        if list_error().is_some() {
             conversations.refetch();
         }
     });
@@ -291,37 +304,7 @@ fn SignedIn(
         {standalone.then(|| view! { <ConversationList conversations=titles current /> })}
         <Frame standalone>
             {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
-            {move || {
-                auth_failed
-                    .get()
-                    .then(|| {
-                        view! {
-                            <ErrorBanner
-                                message=SESSION_EXPIRED.to_owned()
-                                label="Sign in again"
-                                on_action=sign_out
-                            />
-                        }
-                    })
-            }}
-            <Transition>
-                {move || {
-                    if auth_failed.get() {
-                        return None;
-                    }
-                    list_error()
-                        .flatten()
-                        .map(|message| {
-                            view! {
-                                <ErrorBanner
-                                    message
-                                    label="Retry"
-                                    on_action=move || conversations.refetch()
-                                />
-                            }
-                        })
-                }}
-            </Transition>
+            {banner}
             {open}
         </Frame>
     }
