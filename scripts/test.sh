@@ -21,7 +21,7 @@ cargo test --workspace
 say "Component tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p protocol-chat --target wasm32-unknown-unknown --test components
+  cargo test -p protocol-chat --target wasm32-unknown-unknown --test components --test feed
 
 build_app
 build_server

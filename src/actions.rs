@@ -35,8 +35,9 @@ pub struct ChatActions {
     pub to_bottom: RwSignal<u64>,
     /// Bumped for every new message from someone else that arrived live.
     pub incoming: RwSignal<u64>,
-    /// The sentence for the polite live region ("Frank: see you at 8").
-    pub announcement: RwSignal<String>,
+    /// Sentences for the polite live region not announced yet, one a new message from
+    /// someone else ("Frank: see you at 8"); the feed takes them.
+    pub announcements: RwSignal<Vec<String>>,
     /// Set when the server refused the token: the user must sign in again.
     pub auth_failed: RwSignal<bool>,
     /// Why the first page could not be loaded (it is retried by itself meanwhile).
@@ -92,7 +93,7 @@ impl ChatActions {
             editing: RwSignal::new(None),
             to_bottom: RwSignal::new(0),
             incoming: RwSignal::new(0),
-            announcement: RwSignal::new(String::new()),
+            announcements: RwSignal::new(Vec::new()),
             auth_failed,
             load_error: RwSignal::new(None),
             draft: RwSignal::new(draft),
@@ -408,7 +409,8 @@ impl ChatActions {
     fn announce(&self, change: Change) {
         match change {
             Change::NewFromOther { username, text } => {
-                self.announcement.set(format!("{username}: {text}"));
+                self.announcements
+                    .update(|a| a.push(format!("{username}: {text}")));
                 self.incoming.update(|n| *n += 1);
             }
             Change::NewFromMe => self.to_bottom.update(|n| *n += 1),

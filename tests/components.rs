@@ -14,7 +14,7 @@ use protocol_chat::views::conversation_list::{ConversationItem, ConversationList
 use protocol_chat::views::delete_dialog::DeleteDialog;
 use protocol_chat::views::edit_box::EditBox;
 use protocol_chat::views::error_banner::ErrorBanner;
-use protocol_chat::views::message_bubble::{row_article, row_signal, MessageBubble, RowMeta};
+use protocol_chat::views::message_bubble::{row_signal, MessageBubble, RowMeta};
 use protocol_chat::views::reaction_bar::ReactionBar;
 use protocol_chat::views::reaction_picker::ReactionPicker;
 use protocol_chat::views::sign_in::SignIn;
@@ -612,95 +612,6 @@ async fn own_bubble_edits_picks_and_confirms_with_focus_where_it_belongs() {
     assert!(focused().is_some_and(|f| f == button(&article, "Delete")));
 }
 
-#[wasm_bindgen_test]
-async fn row_article_mounts_the_bubble_for_the_feed() {
-    let root = container();
-    let message = own_message("from the feed");
-    let key = message.id.clone();
-    // Mounting sets up the executor the bubble's effects run on, as the app does.
-    leptos::mount::mount_to(container(), || ()).forget();
-    let owner = Owner::new();
-    let article = owner.with(|| {
-        let actions = actions_with(vec![message]);
-        provide_context(actions);
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .expect("a document");
-        let meta = RowMeta {
-            grouped: true,
-            posinset: 1,
-            setsize: 1,
-        };
-        let article = row_article(
-            &document,
-            actions,
-            key.clone(),
-            Signal::derive(move || meta),
-        )
-        .expect("an article");
-        root.append_child(&article).expect("appended");
-        (actions, article)
-    });
-    let (actions, article) = article;
-    assert_eq!(attr(&article, "data-key"), key);
-    assert_eq!(attr(&article, "aria-setsize"), "1");
-    assert_eq!(
-        attr(&article, "class"),
-        "pc-msg pc-msg--own pc-msg--grouped"
-    );
-    assert!(one(&article, ".pc-msg__header")
-        .class_list()
-        .contains("pc-visually-hidden"));
-    click(&button(&article, "Delete"));
-    tick().await;
-    click(&button(&one(&article, "[role=dialog]"), "Delete"));
-    assert!(
-        actions
-            .timeline
-            .with_untracked(|t| t.outline().all(|(k, _, _)| k != key)),
-        "the message is gone from the feed's rows"
-    );
-    tick().await;
-    assert!(
-        all(&article, "[role=dialog]").is_empty(),
-        "the dialog closed"
-    );
-    drop(owner);
-}
-
-#[wasm_bindgen_test]
-async fn a_dropped_row_lets_go_of_its_bubble() {
-    leptos::mount::mount_to(container(), || ()).forget();
-    let message = own_message("before");
-    let key = message.id.clone();
-    let actions = actions_with(vec![message]);
-    let row = Owner::new();
-    let article = row
-        .with(|| {
-            provide_context(actions);
-            let document = web_sys::window()
-                .and_then(|w| w.document())
-                .expect("a document");
-            row_article(&document, actions, key.clone(), RowMeta::default().into())
-        })
-        .expect("an article");
-    actions.timeline.update(|t| {
-        t.edit_begin(&key, "while shown");
-    });
-    tick().await;
-    assert_eq!(text(&one(&article, ".pc-msg__text")), "while shown");
-    drop(row);
-    actions.timeline.update(|t| {
-        t.edit_begin(&key, "after the row was dropped");
-    });
-    tick().await;
-    assert_eq!(
-        text(&one(&article, ".pc-msg__text")),
-        "while shown",
-        "nothing of a dropped row still runs"
-    );
-}
-
 // ---------------------------------------------------------------------------------------
 // The app shell: the banner, the conversation list, the sign-in form and the composer.
 
@@ -732,10 +643,6 @@ fn key(el: &Element, key: &str, shift: bool) -> bool {
     .expect("a keydown")
     .unchecked_into();
     el.dispatch_event(&ev).expect("dispatched")
-}
-
-fn click(el: &Element) {
-    el.unchecked_ref::<HtmlElement>().click();
 }
 
 #[wasm_bindgen_test]
@@ -831,11 +738,6 @@ fn sign_in_keeps_a_trimmed_token_and_titles_the_page() {
         .request_submit()
         .expect("submitted");
     assert_eq!(*tokens.lock().expect("not poisoned"), ["demo-kevin"]);
-    assert_eq!(
-        protocol_chat::browser::storage::token().as_deref(),
-        Some("demo-kevin")
-    );
-    protocol_chat::browser::storage::set_token("");
 
     let widget = container();
     leptos::mount::mount_to(widget.clone(), move || {
@@ -851,11 +753,18 @@ fn sign_in_keeps_a_trimmed_token_and_titles_the_page() {
 
 #[wasm_bindgen_test]
 async fn composer_sends_on_enter_and_keeps_a_draft() {
+    use protocol_chat::browser::storage;
     let conversation = "composer-test";
-    protocol_chat::browser::storage::set_draft(conversation, "kept from before");
+    let client = Client::new("http://127.0.0.1:9/v1", "t");
+    // The tab's sign-in knows its caller, whose draft this is.
+    let mut session = protocol_chat::core::session::Session::new(client.base(), "t");
+    session.caller_id = Some("WAz8eIbvDR60rouK".to_owned());
+    storage::set_session(&session);
+    let author = storage::author(&client, "WAz8eIbvDR60rouK");
+    storage::set_draft(&author, conversation, "kept from before");
     let root = container();
     let actions = ChatActions::new(
-        Client::new("http://127.0.0.1:9/v1", "t"),
+        client,
         conversation.to_owned(),
         Timeline::default(),
         "KevinMcCallister".to_owned(),
@@ -883,7 +792,7 @@ async fn composer_sends_on_enter_and_keeps_a_draft() {
     assert_eq!(actions.timeline.with_untracked(Timeline::len), 0);
     assert!(!key(&input, "Enter", false), "Enter sends");
     assert_eq!(field.value(), "", "the textbox is emptied");
-    assert_eq!(protocol_chat::browser::storage::draft(conversation), "");
+    assert_eq!(storage::draft(&author, conversation), "");
     assert_eq!(
         actions.timeline.with_untracked(Timeline::len),
         1,
@@ -895,5 +804,6 @@ async fn composer_sends_on_enter_and_keeps_a_draft() {
     );
     assert_eq!(actions.timeline.with_untracked(Timeline::len), 1);
     settle().await;
-    protocol_chat::browser::storage::set_outbox(conversation, &Default::default());
+    storage::set_outbox(&author, conversation, &Default::default());
+    storage::forget_session();
 }

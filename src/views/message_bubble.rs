@@ -15,9 +15,8 @@ use crate::views::reaction_picker::ReactionPicker;
 use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::tachys::view::{Mountable, Render};
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, KeyboardEvent};
+use web_sys::{Element, KeyboardEvent};
 
 /// Where a row sits in the feed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,34 +27,6 @@ pub struct RowMeta {
     pub posinset: usize,
     /// Number of rows, or -1 while older ones exist, for `aria-setsize`.
     pub setsize: i64,
-}
-
-/// The feed's row `row_key` at `meta` as a mounted [`MessageBubble`] article, reading its
-/// message from the timeline of `actions`; `None` when the timeline has no such row. (The
-/// feed will render `MessageBubble` directly.)
-pub fn row_article(
-    doc: &Document,
-    actions: ChatActions,
-    row_key: String,
-    meta: Signal<RowMeta>,
-) -> Option<Element> {
-    let row = row_signal(actions, row_key)?;
-    let own = actions
-        .timeline
-        .with_untracked(|t| row.with_untracked(|r| t.is_mine(&r.message)));
-    let me = actions.me.get_value();
-    let host = doc.create_element("div").ok()?;
-    // The bubble gets an owner of its own, which its event handlers hold; the row's owner
-    // holds both, so dropping the row frees the bubble (were the bubble's view kept in the
-    // owner its handlers hold, neither would ever be freed).
-    let owner = Owner::new();
-    let state = owner.with(|| {
-        let mut state = view! { <MessageBubble row meta own me/> }.build();
-        state.mount(&host, None);
-        state
-    });
-    StoredValue::new_local((owner, state));
-    host.first_element_child()
 }
 
 /// The row `key` of the timeline of `actions`, read through one memo straight on the

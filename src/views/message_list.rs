@@ -1,5 +1,5 @@
-//! The feed: keyed rows with date separators, opened at the bottom, older pages loaded at
-//! the top with the reader's message held in place, "Jump to latest" when scrolled up.
+//! The feed: keyed rows with date lines, opened at the bottom, older pages loaded at the
+//! top with the reader's message held in place, "Jump to latest" when scrolled up.
 //! Only the rows around the viewport are in the DOM (see [`crate::core::window`]).
 
 use crate::actions::ChatActions;
@@ -7,15 +7,21 @@ use crate::browser::time;
 use crate::core::format::{day_key, layout};
 use crate::core::timeline::Timeline;
 use crate::core::window::{self, Anchor, Heights, Span};
-use crate::views::dom::{self, B};
-use crate::views::message_bubble::{row_article, RowMeta};
+use crate::views::day_line::DayLine;
+use crate::views::feed_status::{FeedLine, FeedStatus};
+use crate::views::jump_to_latest::JumpToLatest;
+use crate::views::live_region::LiveRegion;
+use crate::views::message_bubble::{row_signal, MessageBubble, RowMeta};
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_use_intersection_observer::{
+    use_intersection_observer_with_options, UseIntersectionObserverOptions,
+};
 use protocol_api::Timestamp;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element};
 
 /// Distance from the bottom (px) that still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
@@ -29,6 +35,8 @@ const MIN_OVERSCAN: f64 = 400.0;
 
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
+/// How long a row must be in view before it is marked read.
+const READ_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The rows of the feed by key: where each sits and, for the first message of a day, its
 /// time, above which a date line is drawn. The date line is a sibling of the articles,
@@ -111,19 +119,19 @@ struct FeedState {
     laid_out: bool,
     /// The row that held the focus when the window was last placed.
     focus_key: Option<String>,
+    /// The keys of the articles the read-mark observer watches.
+    watched: Vec<String>,
+    /// The read-mark observer last heard from, and the keys it reported in view.
+    observer: Option<web_sys::IntersectionObserver>,
+    in_view: HashSet<String>,
     /// A read mark is scheduled.
     read_pending: bool,
-    /// Announcements waiting for the live region.
+    /// Announcements waiting for the live region, and the number of the last one shown.
     announcements: Vec<String>,
-    /// The feed's own elements, set as they are built: the feed, its upper and lower
-    /// spacers, and the live region.
-    feed: Option<web_sys::HtmlElement>,
-    top: Option<web_sys::Element>,
-    bottom: Option<web_sys::Element>,
-    region: Option<web_sys::Element>,
+    announced: u64,
 }
 
-/// The feed's bookkeeping and elements.
+/// The feed's bookkeeping.
 type Feed = StoredValue<FeedState, LocalStorage>;
 
 fn articles(feed: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
@@ -167,8 +175,12 @@ fn row_top(article: &web_sys::HtmlElement) -> f64 {
 }
 
 /// Records the height of every rendered row (date line, article and the gaps between
-/// them), up to `end`, the top of what follows the last one. Returns how many there were.
-fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) -> usize {
+/// them), up to `end`, the top of what follows the last one. Returns the rows.
+fn measure(
+    feed: &web_sys::HtmlElement,
+    end: f64,
+    heights: &mut Heights,
+) -> Vec<web_sys::HtmlElement> {
     let rows = articles(feed);
     let tops: Vec<f64> = rows.iter().map(row_top).collect();
     for (i, article) in rows.iter().enumerate() {
@@ -177,7 +189,7 @@ fn measure(feed: &web_sys::HtmlElement, end: f64, heights: &mut Heights) -> usiz
             heights.set(&key, next - tops[i]);
         }
     }
-    rows.len()
+    rows
 }
 
 /// The key of the row holding the keyboard focus (an edit in progress, a menu), which
@@ -191,11 +203,11 @@ fn focused_key(feed: &web_sys::HtmlElement) -> Option<String> {
     article.get_attribute("data-key")
 }
 
-/// When the windowed list moves a focused row in the DOM (which takes its focus away),
-/// puts the focus back on it once it is in place, before the next key press: a keyboard
-/// user keeps their place. Only while the window is being changed (`state.placing`): a
-/// focus the reader moves away themselves is left alone.
-fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: Feed) {
+/// When the keyed list moves a focused row in the DOM (which takes its focus away), puts
+/// the focus back on it once it is in place, before the next key press: a keyboard user
+/// keeps their place. Only while the window is being changed (`state.placing`): a focus
+/// the reader moves away themselves is left alone.
+fn keep_focus(feed: web_sys::HtmlElement, lost: &web_sys::FocusEvent, state: Feed) {
     if lost.related_target().is_some() || !state.try_with_value(|s| s.placing).unwrap_or(false) {
         return;
     }
@@ -204,9 +216,6 @@ fn keep_focus(feed: &web_sys::Element, lost: &web_sys::FocusEvent, state: Feed) 
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|row| row.get_attribute("data-key"))
     else {
-        return;
-    };
-    let Ok(feed) = feed.clone().dyn_into::<web_sys::HtmlElement>() else {
         return;
     };
     let again = Closure::once_into_js(move || refocus(&feed, &key));
@@ -297,184 +306,10 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
     }
 }
 
-/// The date line above the first message of a day: a sibling of the articles, hidden from
-/// assistive technology (each article has its own `<time>`).
-fn day_line(doc: &Document, ts: Timestamp) -> Option<Element> {
-    let label = B::new(doc, "span", "pc-day__label").map(|l| l.text(&time::day(ts)));
-    Some(
-        B::new(doc, "div", "pc-day")?
-            .attr("aria-hidden", "true")
-            .child(label)
-            .0,
-    )
-}
-
-/// A rendered row: its reactive owner (disposed with it), date line (with its day) and
-/// article.
-struct Mounted {
-    _owner: Owner,
-    day: Option<(i64, Element)>,
-    article: Element,
-}
-
-impl Mounted {
-    fn remove(&self) {
-        if let Some((_, day)) = &self.day {
-            day.remove();
-        }
-        self.article.remove();
-    }
-}
-
-/// Keeps the rows of `shown` between `top` (the upper spacer) and the lower spacer of
-/// `feed`, keyed: a row that stays keeps its nodes, and nodes already in order are not
-/// moved (moving a focused node would take its focus away). Each row reads its message
-/// from the timeline of `actions` and gets its own owner under `owner`.
-fn keyed_rows(
-    actions: ChatActions,
-    feed: Element,
-    top: Element,
-    owner: Owner,
-    shown: Memo<Vec<String>>,
-    rows: Memo<Rows>,
-) {
-    let Some(doc) = dom::document() else { return };
-    // Few rows are rendered at once: a list is smaller than a map.
-    let mut mounted = Vec::<(String, Mounted)>::new();
-    let effect = RenderEffect::new(move |_| {
-        let keys = shown.get();
-        let days: Vec<Option<i64>> = rows.with(|r| {
-            keys.iter()
-                .map(|k| r.meta.get(k).and_then(|m| m.1))
-                .collect()
-        });
-        mounted.retain(|(key, row)| {
-            let keep = keys.contains(key);
-            if !keep {
-                row.remove();
-            }
-            keep
-        });
-        let mut cursor = top.next_sibling();
-        for (key, day) in keys.iter().zip(days) {
-            let at = match mounted.iter().position(|(k, _)| k == key) {
-                Some(at) => at,
-                None => {
-                    // The row's memo and effects belong to its owner (the effect's own
-                    // owner is cleaned up before every run).
-                    let row_owner = owner.child();
-                    let article = row_owner.with(|| {
-                        let at = key.clone();
-                        let meta = Memo::new(move |_| {
-                            rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default())
-                        });
-                        row_article(&doc, actions, key.clone(), meta.into())
-                    });
-                    let Some(article) = article else { continue };
-                    let row = Mounted {
-                        _owner: row_owner,
-                        day: None,
-                        article,
-                    };
-                    mounted.push((key.clone(), row));
-                    mounted.len() - 1
-                }
-            };
-            let row = &mut mounted[at].1;
-            if row.day.as_ref().map(|d| d.0) != day {
-                if let Some((_, old)) = row.day.take() {
-                    old.remove();
-                }
-                row.day = day.and_then(|ts| Some((ts, day_line(&doc, ts)?)));
-            }
-            for node in row.day.iter().map(|d| &d.1).chain([&row.article]) {
-                if cursor.as_ref().is_some_and(|c| c.is_same_node(Some(node))) {
-                    cursor = node.next_sibling();
-                } else {
-                    let _ = feed.insert_before(node, cursor.as_ref());
-                }
-            }
-        }
-    });
-    StoredValue::new_local(effect);
-}
-
-/// The feed's status line (a page loading, or the start of the conversation) and its
-/// `aria-busy`, kept up to date; the line is replaced only when it changes.
-fn status_line(feed: Element, timeline: RwSignal<Timeline>) {
-    let Some(doc) = dom::document() else { return };
-    let mut line: Option<(&'static str, Element)> = None;
-    let effect = RenderEffect::new(move |_| {
-        let (loaded, loading, more) =
-            timeline.with(|t| (t.is_loaded(), t.is_loading_older(), t.has_more()));
-        let busy = if !loaded || loading { "true" } else { "false" };
-        let _ = feed.set_attribute("aria-busy", busy);
-        let wanted = if loading {
-            Some(("pc-feed__status", "Loading older messages…"))
-        } else if loaded && !more {
-            Some((
-                "pc-feed__start",
-                "This is the beginning of the conversation",
-            ))
-        } else if !loaded {
-            Some(("pc-feed__status pc-muted", "Loading messages…"))
-        } else {
-            None
-        };
-        if wanted.map(|w| w.1) == line.as_ref().map(|l| l.0) {
-            return;
-        }
-        if let Some((_, old)) = line.take() {
-            old.remove();
-        }
-        line = wanted.and_then(|(class, text)| {
-            let mut p = B::new(&doc, "p", class)?.text(text);
-            if loading {
-                p = p.attr("role", "status");
-            }
-            let _ = feed.prepend_with_node_1(&p.0);
-            Some((text, p.0))
-        });
-    });
-    StoredValue::new_local(effect);
-}
-
-/// "Jump to latest" with the count of new messages below.
-fn jump_button(count: u32, jump: impl Fn() + Clone + 'static) -> AnyView {
-    dom::host(
-        "button",
-        dom::filler(move |el| {
-            let Some(doc) = dom::document() else { return };
-            let count = B::new(&doc, "span", "pc-jump__count")
-                .map(|c| c.attr("id", "pc-jump-count").text(&format!("{count} new")));
-            B(el.clone())
-                .attr("type", "button")
-                .attr("class", "pc-jump")
-                .attr("aria-label", "Jump to latest")
-                .attr("aria-describedby", "pc-jump-count")
-                .text("Jump to latest ")
-                .child(count);
-            let jump = jump.clone();
-            dom::listen(&el, &["click"], move |_| jump());
-        }),
-    )
-}
-
-/// Fills the live region with one paragraph per announcement (the last few).
-fn announce(region: &web_sys::Element, batch: &[String]) {
-    let Some(doc) = dom::document() else { return };
-    let keep = batch.len().saturating_sub(ANNOUNCEMENTS_KEPT);
-    for text in &batch[keep..] {
-        if let Some(p) = B::new(&doc, "p", "") {
-            let _ = region.append_child(&p.text(text).0);
-        }
-    }
-}
-
-/// Queues `text` for the live region: the region is emptied at once and the queue is
-/// written a tick later, so every announcement is a fresh addition (the same text twice
+/// Queues `text` for the live region `shown`: the region is emptied at once and the queue
+/// is written a tick later, so every announcement is a fresh addition (the same text twice
 /// is still two announcements).
-fn queue_announcement(state: Feed, text: String) {
+fn queue_announcement(state: Feed, shown: RwSignal<Vec<(u64, String)>>, text: String) {
     let first = state
         .try_update_value(|s| {
             s.announcements.push(text);
@@ -484,14 +319,24 @@ fn queue_announcement(state: Feed, text: String) {
     if !first {
         return;
     }
-    state.with_value(|d| d.region.as_ref().map(|r| r.set_text_content(None)));
+    shown.set(Vec::new());
     set_timeout(
         move || {
-            let Some(batch) = state.try_update_value(|s| std::mem::take(&mut s.announcements))
-            else {
-                return;
-            };
-            state.with_value(|d| d.region.as_ref().map(|r| announce(r, &batch)));
+            let batch = state.try_update_value(|s| {
+                let queued = std::mem::take(&mut s.announcements);
+                let keep = queued.len().saturating_sub(ANNOUNCEMENTS_KEPT);
+                queued
+                    .into_iter()
+                    .skip(keep)
+                    .map(|text| {
+                        s.announced += 1;
+                        (s.announced, text)
+                    })
+                    .collect::<Vec<_>>()
+            });
+            if let Some(batch) = batch {
+                shown.try_set(batch);
+            }
         },
         std::time::Duration::from_millis(100),
     );
@@ -501,19 +346,6 @@ fn queue_announcement(state: Feed, text: String) {
 /// kilobytes to the wasm).
 fn px(value: f64) -> String {
     format!("{}px", value.round() as i64)
-}
-
-/// Keys of the articles at least partly on screen.
-fn visible_keys(feed: &web_sys::HtmlElement) -> Vec<String> {
-    let rect = feed.get_bounding_client_rect();
-    articles(feed)
-        .into_iter()
-        .filter(|a| {
-            let r = a.get_bounding_client_rect();
-            r.bottom() > rect.top() && r.top() < rect.bottom()
-        })
-        .filter_map(|a| a.dataset().get("key"))
-        .collect()
 }
 
 /// Runs the scroll handler again, so a view that is still near the top (or not full)
@@ -530,18 +362,39 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// The feed of one conversation (see [`message_list`]).
+/// One row of the feed: the date line when it starts a day, and its message (read through
+/// [`row_signal`]: a row whose revision did not change is neither copied nor compared).
+#[component]
+fn FeedRow(
+    /// The row's key in the timeline.
+    row_key: String,
+    /// The open conversation's commands and timeline.
+    actions: ChatActions,
+    /// Where every row sits.
+    rows: Memo<Rows>,
+) -> impl IntoView {
+    let row = row_signal(actions, row_key.clone())?;
+    let own = actions
+        .timeline
+        .with_untracked(|t| row.with_untracked(|r| t.is_mine(&r.message)));
+    let at = row_key.clone();
+    let meta = Memo::new(move |_| rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default()));
+    let day = Memo::new(move |_| rows.with(|r| r.meta.get(&row_key).and_then(|m| m.1)));
+    Some(view! {
+        {move || day.get().map(|ts| view! { <DayLine ts /> })}
+        <MessageBubble row meta own me=actions.me.get_value() />
+    })
+}
+
+/// `role="feed"` "Messages": the conversation of `actions`, windowed, with its status
+/// line, "Jump to latest" and the polite live region announcing new messages from others.
 #[component]
 pub fn MessageList(
     /// The open conversation's commands and timeline.
     actions: ChatActions,
 ) -> impl IntoView {
-    message_list(actions)
-}
-
-/// `role="feed"` "Messages" of the conversation of `actions`, with its status lines, live
-/// region and "Jump to latest".
-pub fn message_list(actions: ChatActions) -> AnyView {
+    // The bubbles read the commands from the context.
+    provide_context(actions);
     let timeline = actions.timeline;
     // Laid out again only when the rows themselves changed: an edit, a reaction or a read
     // mark costs one comparison of the outline, not a new layout of every loaded row.
@@ -552,18 +405,38 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         })
     });
     let loaded = move || timeline.with(|t| t.is_loaded());
+    let line = Memo::new(move |_| {
+        timeline.with(
+            |t| match (t.is_loaded(), t.is_loading_older(), t.has_more()) {
+                (_, true, _) => FeedLine::Older,
+                (false, false, _) => FeedLine::First,
+                (true, false, false) => FeedLine::Beginning,
+                (true, false, true) => FeedLine::None,
+            },
+        )
+    });
+    let busy = move || {
+        if matches!(line.get(), FeedLine::First | FeedLine::Older) {
+            "true"
+        } else {
+            "false"
+        }
+    };
 
-    // Bookkeeping and elements in one stored value (every stored type costs wasm).
+    let feed_ref = NodeRef::<Div>::new();
+    let bottom_ref = NodeRef::<Div>::new();
+    let top_ref = NodeRef::<Div>::new();
     let state: Feed = StoredValue::new_local(FeedState {
         viewport: DEFAULT_VIEWPORT,
         ..FeedState::default()
     });
     let unseen = RwSignal::new(0u32);
+    let announced = RwSignal::new(Vec::<(u64, String)>::new());
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
     let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
+    let feed_el = move || feed_ref.get_untracked().map(web_sys::HtmlElement::from);
 
-    let feed_el = move || state.try_with_value(|d| d.feed.clone()).flatten();
     let span = Memo::new(move |_| {
         replace.track();
         rows.with(|r| {
@@ -593,6 +466,7 @@ pub fn message_list(actions: ChatActions) -> AnyView {
                 .unwrap_or_default()
         })
     });
+    // The window decides which keys are rendered.
     let shown = Memo::new(move |_| {
         let (start, end) = span.with(|s| (s.start, s.end));
         rows.with(|r| {
@@ -603,6 +477,9 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         })
     });
 
+    // Read marks: the rendered articles are watched by one intersection observer on the
+    // feed; a row in view for READ_DELAY while the page is visible is marked read.
+    let watched = RwSignal::new_local(Vec::<web_sys::Element>::new());
     let mark_read = move || {
         let scheduled = state
             .try_update_value(|s| std::mem::replace(&mut s.read_pending, true))
@@ -612,14 +489,50 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         }
         set_timeout(
             move || {
-                state.try_update_value(|s| s.read_pending = false);
-                if let Some(el) = feed_el().filter(|_| page_visible()) {
-                    actions.mark_read(&visible_keys(&el));
+                let keys = state.try_update_value(|s| {
+                    s.read_pending = false;
+                    s.in_view.iter().cloned().collect::<Vec<_>>()
+                });
+                if let Some(keys) = keys.filter(|k| !k.is_empty() && page_visible()) {
+                    actions.mark_read(&keys);
                 }
             },
-            std::time::Duration::from_millis(300),
+            READ_DELAY,
         );
     };
+    use_intersection_observer_with_options(
+        watched,
+        move |entries, observer| {
+            let any = state.try_update_value(|s| {
+                if s.observer.as_ref() != Some(&observer) {
+                    // A new observer reports every watched article once.
+                    s.observer = Some(observer);
+                    s.in_view.clear();
+                }
+                for entry in entries {
+                    let Some(key) = entry.target().get_attribute("data-key") else {
+                        continue;
+                    };
+                    if entry.is_intersecting() {
+                        s.in_view.insert(key);
+                    } else {
+                        s.in_view.remove(&key);
+                    }
+                }
+                !s.in_view.is_empty()
+            });
+            if any == Some(true) {
+                mark_read();
+            }
+        },
+        UseIntersectionObserverOptions::default().root(Some(feed_ref)),
+    );
+
+    // The infinite-scroll signal: the reader is within TOP_TRIGGER px of the top. Set by
+    // the scroll handler (and again after every settle), so that the older page starts
+    // loading, and its status line is laid out, in the frame that reached the top.
+    let top_reached = RwSignal::new(false);
+
     // After the DOM changed: measure the rendered rows, then put the reader back: at the
     // bottom, or the anchor row at its offset (no jump when rows are added, removed or
     // resized above it, or when the window moves).
@@ -627,25 +540,30 @@ pub fn message_list(actions: ChatActions) -> AnyView {
     // overscan to the caller.
     let settle = move || {
         let Some(el) = feed_el() else { return false };
-        let end = state.with_value(|d| {
-            d.bottom
-                .as_ref()
-                .map(|b| b.get_bounding_client_rect().top())
-        });
-        let (anchor, first_layout) = state
+        let end = bottom_ref
+            .get_untracked()
+            .map(|b| b.get_bounding_client_rect().top());
+        let (anchor, first_layout, moved) = state
             .try_update_value(|s| {
                 s.viewport = f64::from(el.client_height()).max(1.0);
-                let measured = end.map_or(0, |end| measure(&el, end, &mut s.heights));
-                let first_layout = !s.laid_out && measured > 0;
+                let rendered = end.map_or_else(Vec::new, |end| measure(&el, end, &mut s.heights));
+                let first_layout = !s.laid_out && !rendered.is_empty();
                 s.laid_out |= first_layout;
-                (s.anchor.clone(), first_layout)
+                let keys: Vec<String> = rendered
+                    .iter()
+                    .filter_map(|a| a.dataset().get("key"))
+                    .collect();
+                let moved = (keys != s.watched).then(|| {
+                    s.watched = keys;
+                    rendered.into_iter().map(web_sys::Element::from).collect()
+                });
+                (s.anchor.clone(), first_layout, moved)
             })
-            .unwrap_or((Anchor::Bottom, false));
+            .unwrap_or((Anchor::Bottom, false, None));
         match anchor {
             Anchor::Bottom => {
                 el.set_scroll_top(el.scroll_height());
                 unseen.try_set(0);
-                mark_read();
             }
             Anchor::Row(key, offset) => {
                 if let Some(now) = article_offset(&el, &key) {
@@ -666,6 +584,9 @@ pub fn message_list(actions: ChatActions) -> AnyView {
             .flatten();
         if let Some(key) = focus {
             refocus(&el, &key);
+        }
+        if let Some(moved) = moved {
+            watched.try_set(moved);
         }
         // Read the settled position: near the top it loads the next older page, and a
         // window that still falls short moves again (after the first layout, once the
@@ -701,8 +622,12 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         settle_next_frame();
     };
 
-    // Loads the previous page; the anchor keeps the message under the reader's eye in place.
-    let load_older = move || {
+    // The older-page loader reacts to the infinite-scroll signal: one page at a time, none
+    // after the beginning; the anchor keeps the message under the reader's eye in place.
+    Effect::new(move |_| {
+        if !top_reached.get() {
+            return;
+        }
         let ready =
             timeline.with_untracked(|t| t.is_loaded() && t.has_more() && !t.is_loading_older());
         if ready {
@@ -710,13 +635,13 @@ pub fn message_list(actions: ChatActions) -> AnyView {
                 actions.load_older().await;
             });
         }
-    };
+    });
 
     // Any change to the rows or the window: the reader stays where they were, on the next
     // frame (at the bottom: new rows, reactions and edits stay in view; a pending stick
     // yields to a reader who scrolled away meanwhile, as the scroll event runs before the
     // frame's callbacks). Opened, and after my own sends: to the bottom. New messages from
-    // others: counted when the reader is scrolled up, and announced.
+    // others: counted when the reader is scrolled up.
     Effect::new(move |prev: Option<(bool, u64, u64)>| {
         timeline.track();
         shown.track();
@@ -727,13 +652,23 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         } else {
             settle_next_frame();
         }
-        if now.2 > incoming {
-            if !at_bottom() {
-                unseen.update(|u| *u += (now.2 - incoming) as u32);
-            }
-            queue_announcement(state, actions.announcement.get_untracked());
+        if now.2 > incoming && !at_bottom() {
+            unseen.update(|u| *u += (now.2 - incoming) as u32);
         }
         now
+    });
+    // Every new message from others is announced once.
+    Effect::new(move |_| {
+        if actions.announcements.with(|a| a.is_empty()) {
+            return;
+        }
+        let batch = actions
+            .announcements
+            .try_update_untracked(std::mem::take)
+            .unwrap_or_default();
+        for text in batch {
+            queue_announcement(state, announced, text);
+        }
     });
 
     let on_scroll = move || {
@@ -772,7 +707,7 @@ pub fn message_list(actions: ChatActions) -> AnyView {
                 .filter(|(_, offset)| *offset < height)
                 .map(|(key, offset)| Anchor::Row(key, offset));
             seen.or_else(|| {
-                let spacer = state.with_value(|d| d.top.clone())?;
+                let spacer = top_ref.get_untracked()?;
                 let y =
                     el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
                 state.with_value(|s| {
@@ -790,78 +725,53 @@ pub fn message_list(actions: ChatActions) -> AnyView {
         if window_short(&el, span, total) {
             replace.update(|n| *n += 1);
         }
-        if top < TOP_TRIGGER {
-            load_older();
+        // Near the top every scroll counts (a page may leave the reader there); away from
+        // it only the change.
+        let near = top < TOP_TRIGGER;
+        if near || top_reached.get_untracked() {
+            top_reached.set(near);
         }
-        mark_read();
     };
 
-    let live_region = dom::host(
-        "div",
-        dom::filler(move |el| {
-            let el = B(el)
-                .attr("class", "pc-visually-hidden")
-                .attr("aria-live", "polite")
-                .attr("aria-atomic", "false");
-            state.update_value(|d| d.region = Some(el.0));
-        }),
-    );
-    let owner = Owner::current().unwrap_or_default();
-    let feed = dom::filler(move |el| {
-        let Some(doc) = dom::document() else { return };
-        let el = B(el)
-            .attr("class", "pc-feed")
-            .attr("role", "feed")
-            .attr("aria-label", "Messages")
-            .0;
-        // The spacers stand in for the rows above and below the window, as tall as they are.
-        let spacer = || {
-            Some(
-                B::new(&doc, "div", "pc-feed__spacer")?
-                    .attr("aria-hidden", "true")
-                    .0,
-            )
-        };
-        let (Some(top), Some(bottom)) = (spacer(), spacer()) else {
-            return;
-        };
-        let _ = el.append_with_node_2(&top, &bottom);
-        state.update_value(|d| {
-            d.feed = el.clone().dyn_into().ok();
-            d.top = Some(top.clone());
-            d.bottom = Some(bottom.clone());
-        });
-        dom::listen(&el, &["scroll", "keydown"], move |ev| match ev.dyn_ref() {
-            Some(key) => move_through_feed(key),
-            None => on_scroll(),
-        });
-        // Its own listener: moving the focus in the keydown handler fires focusout.
-        let feed = el.clone();
-        dom::listen(&el, &["focusout"], move |ev| {
-            if let Some(lost) = ev.dyn_ref() {
-                keep_focus(&feed, lost, state);
-            }
-        });
-        status_line(el.clone(), timeline);
-        let heights = [top.clone(), bottom];
-        let effect = RenderEffect::new(move |_| {
-            let (above, below) = span.with(|s| (s.above, s.below));
-            for (spacer, height) in heights.iter().zip([above, below]) {
-                if let Some(spacer) = spacer.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = spacer.style().set_property("height", &px(height));
+    view! {
+        <div class="pc-feed-wrap">
+            <div
+                class="pc-feed"
+                role="feed"
+                aria-label="Messages"
+                aria-busy=busy
+                node_ref=feed_ref
+                on:scroll=move |_| on_scroll()
+                on:keydown=move |ev| move_through_feed(&ev)
+                on:focusout=move |ev| {
+                    if let Some(el) = feed_el() {
+                        keep_focus(el, &ev, state);
+                    }
                 }
-            }
-        });
-        StoredValue::new_local(effect);
-        keyed_rows(actions, el, top, owner.clone(), shown, rows);
-    });
-    let jump = dom::dynamic(move || match unseen.get() {
-        0 => dom::nothing(),
-        n => jump_button(n, stick),
-    });
-    dom::parent(
-        "div",
-        dom::filler(|el| el.set_class_name("pc-feed-wrap")),
-        vec![dom::host("div", feed), jump, live_region],
-    )
+            >
+                <FeedStatus line />
+                // The spacers stand in for the rows above and below the window, as tall
+                // as they are.
+                <div
+                    class="pc-feed__spacer"
+                    aria-hidden="true"
+                    node_ref=top_ref
+                    style:height=move || px(span.with(|s| s.above))
+                ></div>
+                <For
+                    each=move || shown.get()
+                    key=String::clone
+                    children=move |row_key| view! { <FeedRow row_key actions rows /> }
+                />
+                <div
+                    class="pc-feed__spacer"
+                    aria-hidden="true"
+                    node_ref=bottom_ref
+                    style:height=move || px(span.with(|s| s.below))
+                ></div>
+            </div>
+            <JumpToLatest count=unseen on_jump=Callback::new(move |()| stick()) />
+            <LiveRegion announcements=announced />
+        </div>
+    }
 }

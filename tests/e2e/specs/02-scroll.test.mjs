@@ -13,7 +13,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSuite, feed, articles, waitUntil } from '../lib/harness.mjs';
+import { useSuite, feed, articles, waitUntil, KEVIN, KATE } from '../lib/harness.mjs';
 
 const env = useSuite('02-scroll');
 
@@ -155,5 +155,123 @@ test('scrolling up loads every older page without duplicates and without a jump'
 
   console.log(`scroll: ${loads} older pages loaded, ${ids.length} articles (at most ${mostInDom} in the DOM), worst anchor shift ${worstShift.toFixed(2)} px`);
   assert.deepEqual(jumps, [], `the anchor article must not move when older pages are inserted (${loads} loads)`);
+  assert.deepEqual(page.consoleErrors, [], 'no console errors');
+}));
+
+// A fling straight to the top in the first frame after the conversation opened at the
+// bottom, older pages answering at once (no latency), in a conversation of 10,000 messages
+// of one to several lines, then again from where each page left the reader: the older page
+// comes within 10 s, and the reader's top article (the first article in view in the first
+// frame after the fling) stays within 1 px in every frame until the page is in and for
+// half a second after; on the first older page as on the later ones.
+
+const FLING_CONVERSATION = 'KeVkAtEcOnVeRs01'; // Kevin + Kate, 1:1
+const FLING_MESSAGES = 10_000;
+const FLING_PAGES = 4;
+const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua'.split(' ');
+
+/** Message `i` of the seeded conversation: 2 to 41 words, every 17th with a second line. */
+function sampleText(i) {
+  const n = 2 + ((i * 7919) % 40);
+  const w = [];
+  for (let k = 0; k < n; k++) w.push(WORDS[(i + k * 31) % WORDS.length]);
+  return `#${i} ${w.join(' ')}${i % 17 === 0 ? '\nsecond line' : ''}`;
+}
+
+/**
+ * In the page: sets the feed's scrollTop to 0 in one step (with `opening`, in the first
+ * frame after the conversation opened at the bottom) and samples, in every frame after its
+ * layout and before its paint (a ResizeObserver callback, which runs after the frame's
+ * animation callbacks and layout), the top of the first article in view in the first
+ * frame painted after the fling. `newest` lists the conversation's ids newest first: an
+ * article's aria-posinset plus its rank there is the number of messages loaded.
+ */
+function flingAndWatch([newest, ms, opening]) {
+  return new Promise((resolve) => {
+    const rank = new Map(newest.map((id, i) => [id, i]));
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    (async () => {
+      let feedEl = null;
+      const t0 = performance.now();
+      for (;;) {
+        feedEl = document.querySelector('[role="feed"]');
+        if (feedEl && feedEl.querySelector('article') && (!opening || feedEl.scrollTop > 0)) break;
+        if (performance.now() - t0 > 20000) { resolve({ error: 'the conversation did not open' }); return; }
+        await frame();
+      }
+      const loaded = () => {
+        const a = feedEl.querySelector('article');
+        return a ? Number(a.getAttribute('aria-posinset')) + rank.get(a.getAttribute('data-message-id')) : 0;
+      };
+      const before = loaded();
+      const flung = performance.now();
+      let anchor = null;
+      let top0 = 0;
+      let pageAt = null;
+      let done = false;
+      const tops = [];
+      const probe = document.createElement('div');
+      probe.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+      document.body.append(probe);
+      let initial = true;
+      const finish = (result) => { done = true; observer.disconnect(); probe.remove(); resolve(result); };
+      const sample = () => {
+        if (initial) { initial = false; return; }
+        const now = performance.now();
+        if (!anchor) {
+          const viewTop = feedEl.getBoundingClientRect().top;
+          anchor = [...feedEl.querySelectorAll('article')].find((a) => a.getBoundingClientRect().bottom > viewTop + 1);
+          if (!anchor) { finish({ error: 'no article in view after the fling' }); return; }
+          top0 = anchor.getBoundingClientRect().top;
+        }
+        tops.push(anchor.isConnected ? anchor.getBoundingClientRect().top : NaN);
+        if (pageAt === null && loaded() > before) pageAt = now;
+        if (pageAt !== null && now - pageAt >= ms) {
+          const worst = tops.reduce((m, t) => Math.max(m, Number.isNaN(t) ? Infinity : Math.abs(t - top0)), 0);
+          finish({ id: anchor.getAttribute('data-message-id'), before, after: loaded(), top0, worst, tops: tops.map((t) => Math.round(t * 10) / 10) });
+        } else if (now - flung > 10000) {
+          finish({ error: `no older page within 10 s of the fling (${before} loaded, scrollTop ${feedEl.scrollTop})` });
+        }
+      };
+      const observer = new ResizeObserver(() => { if (!done) sample(); });
+      observer.observe(probe);
+      let wide = false;
+      const tick = () => {
+        if (done) return;
+        wide = !wide;
+        probe.style.width = wide ? '2px' : '1px';
+        requestAnimationFrame(tick);
+      };
+      feedEl.scrollTop = 0;
+      requestAnimationFrame(tick);
+    })();
+  });
+}
+
+test('a fling to the top right after opening keeps the top article within 1 px on every older page, the first included', { timeout: 240000 }, env.wrap(async () => {
+  const server = env.server;
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < FLING_MESSAGES; i = next++) {
+      const token = Math.floor(i / 3) % 2 ? KATE.token : KEVIN.token;
+      await server.apiOk(token, 'POST', '/messages', { conversation_id: FLING_CONVERSATION, message: sampleText(i) });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const newest = (await server.allMessages(FLING_CONVERSATION)).map((m) => m.id);
+  assert.ok(newest.length >= FLING_MESSAGES, `${FLING_MESSAGES}+ messages seeded, got ${newest.length}`);
+
+  await server.setFaults({});
+  const page = await env.openChat({ conversation: FLING_CONVERSATION, waitForArticles: false });
+  const results = [];
+  for (let i = 0; i < FLING_PAGES; i++) {
+    const r = await page.evaluate(flingAndWatch, [newest, 500, i === 0]);
+    assert.ok(!r.error, `older page ${i + 1}: ${r.error}`);
+    results.push(r);
+  }
+  console.log(`fling tops, page 1: ${JSON.stringify(results[0].tops.slice(0, 12))} (${results[0].id})`);
+  console.log(`fling: ${results.map((r, i) => `page ${i + 1} ${r.before}→${r.after} loaded, worst shift ${r.worst.toFixed(2)} px`).join('; ')}`);
+  const jumps = results.map((r, i) => ({ page: i + 1, ...r })).filter((r) => !(r.worst <= 1));
+  assert.deepEqual(jumps, [], 'the reader\'s top article must not move when an older page comes in after a fling, the first page included');
   assert.deepEqual(page.consoleErrors, [], 'no console errors');
 }));

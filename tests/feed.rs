@@ -1,0 +1,236 @@
+//! Component tests of the feed in headless Chromium: the real `MessageList` over a loaded
+//! timeline, found by roles, names and the attributes UI.md defines. The client points at
+//! an unreachable address: a loaded timeline renders without the network.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test feed`
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use protocol_api::{Contact, Message, Page, Reactions, Timestamp};
+use protocol_chat::actions::ChatActions;
+use protocol_chat::browser::api::Client;
+use protocol_chat::browser::time;
+use protocol_chat::core::timeline::Timeline;
+use protocol_chat::views::message_list::MessageList;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Two days apart, at noon UTC.
+const DAY_ONE: Timestamp = 1_700_049_600;
+const DAY_TWO: Timestamp = DAY_ONE + 2 * 86_400;
+
+fn container() -> HtmlElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let div = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&div)
+        .expect("appended");
+    div.unchecked_into()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn attr(el: &Element, name: &str) -> String {
+    el.get_attribute(name).unwrap_or_default()
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+fn contact(id: &str, username: &str) -> Contact {
+    Contact {
+        id: id.into(),
+        username: username.into(),
+        phone_number: None,
+        avatar_url: None,
+        last_active_at: None,
+        created_at: 0,
+    }
+}
+
+fn kevin() -> Contact {
+    contact("WAz8eIbvDR60rouK", "KevinMcCallister")
+}
+
+fn frank() -> Contact {
+    contact("FRnk8eIbvDR60rou", "FrankMcCallister")
+}
+
+fn message(id: &str, from: Contact, text: &str, created_at: Timestamp) -> Message {
+    Message {
+        id: id.into(),
+        conversation_id: "xgQQXg3hrtjh7AvZ".into(),
+        contact: from,
+        message: text.into(),
+        reactions: Reactions::default(),
+        attachments: Vec::new(),
+        read_at: None,
+        created_at,
+        updated_at: None,
+        edited_at: None,
+    }
+}
+
+/// Five messages over two days, oldest first: three on the first, two on the second.
+fn messages() -> Vec<Message> {
+    vec![
+        message("m1", frank(), "first of day one", DAY_ONE),
+        message("m2", kevin(), "a reply", DAY_ONE + 60),
+        message("m3", frank(), "later that day", DAY_ONE + 3_600),
+        message("m4", kevin(), "first of day two", DAY_TWO),
+        message("m5", frank(), "the newest", DAY_TWO + 60),
+    ]
+}
+
+/// Mounts the real feed over a timeline loaded with [`messages`], `has_more` telling
+/// whether older ones remain; returns the container once the effects have run.
+async fn mount_feed(has_more: bool) -> HtmlElement {
+    let mut timeline = Timeline::new(kevin());
+    let mut data = messages();
+    data.reverse();
+    timeline.load_newest(Page { has_more, data });
+    let root = container();
+    let _ = root.style().set_property("height", "400px");
+    let _ = root.style().set_property("display", "flex");
+    let _ = root.style().set_property("flex-direction", "column");
+    leptos::mount::mount_to(root.clone(), move || {
+        let actions = ChatActions::new(
+            Client::new("http://127.0.0.1:9/v1", "demo-kevin"),
+            "xgQQXg3hrtjh7AvZ".into(),
+            timeline,
+            "KevinMcCallister".into(),
+            RwSignal::new(false),
+        );
+        view! { <MessageList actions /> }
+    })
+    .forget();
+    gloo_timers::future::TimeoutFuture::new(100).await;
+    root
+}
+
+fn the_feed(root: &Element) -> Element {
+    let feeds = all(root, "[role=\"feed\"]");
+    assert_eq!(feeds.len(), 1, "one feed");
+    assert_eq!(attr(&feeds[0], "aria-label"), "Messages");
+    feeds[0].clone()
+}
+
+#[wasm_bindgen_test]
+async fn the_feed_holds_every_loaded_message_as_an_article_in_order() {
+    let root = mount_feed(false).await;
+    let feed = the_feed(&root);
+    let articles = all(&feed, "article");
+    assert_eq!(articles.len(), 5, "five articles");
+    let positions: Vec<String> = articles.iter().map(|a| attr(a, "aria-posinset")).collect();
+    assert_eq!(positions, ["1", "2", "3", "4", "5"]);
+    for a in &articles {
+        assert_eq!(
+            attr(a, "aria-setsize"),
+            "5",
+            "the whole conversation is loaded"
+        );
+    }
+    let texts: Vec<String> = articles.iter().map(text).collect();
+    assert!(texts[0].contains("first of day one"), "{texts:?}");
+    assert!(texts[4].contains("the newest"), "{texts:?}");
+    assert_eq!(attr(&feed, "aria-busy"), "false");
+    // Only articles and aria-hidden lines in the feed: no other element names anything.
+    for child in all(&feed, ":scope > *") {
+        let tag = child.tag_name().to_ascii_lowercase();
+        assert!(
+            tag == "article" || attr(&child, "aria-hidden") == "true" || tag == "p",
+            "feed child <{tag}>"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_date_line_stands_above_the_first_message_of_each_day() {
+    let root = mount_feed(false).await;
+    let feed = the_feed(&root);
+    let lines = all(&feed, ".pc-day");
+    assert_eq!(lines.len(), 2, "one date line a day");
+    for (line, ts) in lines.iter().zip([DAY_ONE, DAY_TWO]) {
+        assert_eq!(
+            attr(line, "aria-hidden"),
+            "true",
+            "hidden from assistive technology"
+        );
+        assert_eq!(text(line), time::day(ts));
+        let next = line
+            .next_element_sibling()
+            .expect("an article after the line");
+        assert_eq!(
+            next.tag_name(),
+            "ARTICLE",
+            "the line is a sibling of the articles"
+        );
+        assert!(
+            text(&next).contains(if ts == DAY_ONE {
+                "first of day one"
+            } else {
+                "first of day two"
+            }),
+            "the line stands above the day's first message"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_beginning_shows_only_when_no_older_messages_remain() {
+    let root = mount_feed(false).await;
+    let feed = the_feed(&root);
+    assert!(
+        text(&feed).contains("This is the beginning of the conversation"),
+        "the beginning line"
+    );
+    assert!(
+        all(&feed, "[role=\"status\"]").is_empty(),
+        "nothing loading"
+    );
+
+    let root = mount_feed(true).await;
+    let feed = the_feed(&root);
+    assert!(
+        !text(&feed).contains("This is the beginning of the conversation"),
+        "older messages remain"
+    );
+    for a in all(&feed, "article") {
+        assert_eq!(attr(&a, "aria-setsize"), "-1", "the set's size is unknown");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn no_jump_button_and_a_quiet_live_region_at_the_bottom() {
+    let root = mount_feed(false).await;
+    let jump = all(&root, "button")
+        .into_iter()
+        .filter(|b| attr(b, "aria-label") == "Jump to latest")
+        .count();
+    assert_eq!(jump, 0, "no \"Jump to latest\" while nothing new is below");
+    let regions = all(&root, "[aria-live=\"polite\"]");
+    assert_eq!(regions.len(), 1, "one polite live region");
+    assert_eq!(text(&regions[0]), "", "nothing announced");
+    assert!(
+        regions[0]
+            .closest("[role=\"feed\"]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "the live region is outside the feed"
+    );
+}
