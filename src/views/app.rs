@@ -7,7 +7,7 @@ use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::core::timeline::Timeline;
 use crate::views::conversation_list::{ConversationItem, ConversationList};
-use crate::views::conversation_view::ConversationView;
+use crate::views::conversation_view::{ConversationView, UNTITLED};
 use crate::views::error_banner::ErrorBanner;
 use crate::views::sign_in::SignIn;
 use leptos::either::Either;
@@ -177,7 +177,7 @@ async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, Api
         }
         items.push(ConversationItem {
             id: conv.id,
-            title: title.unwrap_or_else(|| "Conversation".to_owned()),
+            title: title.unwrap_or_else(|| UNTITLED.to_owned()),
         });
     }
     Ok(items)
@@ -293,18 +293,21 @@ fn SignedIn(
                 titles.with(|list| {
                     list.iter()
                         .find(|c| c.id == id)
-                        .map_or_else(|| "Conversation".to_owned(), |c| c.title.clone())
+                        .map_or_else(|| UNTITLED.to_owned(), |c| c.title.clone())
                 })
             });
             Either::Left(view! { <ConversationView actions title /> })
         }
         None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
     };
+    // Each read of the conversations sits in its own boundary (the list's, the banner's and
+    // the heading's `Transition`): the app's `Suspense` around this page never waits for
+    // them, so the open conversation shows while the list loads.
     view! {
         {standalone.then(|| view! { <ConversationList conversations=titles current /> })}
         <Frame standalone>
             {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
-            {banner}
+            <Transition>{banner}</Transition>
             {open}
         </Frame>
     }

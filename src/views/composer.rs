@@ -14,7 +14,9 @@ use protocol_api::Attachment;
 struct Upload {
     /// Its key in the list of chosen files.
     id: u32,
+    /// The file's name.
     name: String,
+    /// Its size in bytes.
     size: u64,
     /// How much of it was sent.
     percent: u32,

@@ -10,6 +10,9 @@ use crate::views::message_list::MessageList;
 use leptos::prelude::*;
 use std::rc::Rc;
 
+/// The heading of a conversation without a title, or whose title has not loaded yet.
+pub const UNTITLED: &str = "Conversation";
+
 /// The view of the conversation of `actions`: heading with its title, its banners (a
 /// failed command, a first page that could not be loaded), the feed and the composer.
 /// Unsent messages show and go out at once; live updates start once the first page is
@@ -72,7 +75,11 @@ pub fn ConversationView(
     };
     view! {
         <section class="pc-conv">
-            <h2 class="pc-conv__title">{title}</h2>
+            // The title may come from a load (the conversation list) that the rest of the
+            // view must not wait for: its own boundary keeps it from holding an outer one.
+            <h2 class="pc-conv__title">
+                <Transition fallback=|| UNTITLED>{title}</Transition>
+            </h2>
             {alert}
             {load_failed}
             <MessageList actions />
