@@ -533,6 +533,68 @@ pub fn MessageList(
     // loading, and its status line is laid out, in the frame that reached the top.
     let top_reached = RwSignal::new(false);
 
+    let on_scroll = move || {
+        let Some(el) = feed_el() else { return };
+        let top = el.scroll_top();
+        let moved_during_settle = state
+            .try_update_value(|s| {
+                let delta = top - s.last_top;
+                s.last_top = top;
+                if !s.settling {
+                    return false;
+                }
+                // The DOM changed and is not put back yet: what is on screen is not where
+                // the reader is. Only the reader's own scroll counts, by how far it went.
+                match &mut s.anchor {
+                    Anchor::Row(_, offset) => {
+                        *offset -= f64::from(delta);
+                        true
+                    }
+                    Anchor::Bottom => delta >= 0,
+                }
+            })
+            .unwrap_or(true);
+        if moved_during_settle {
+            return;
+        }
+        let height = f64::from(el.client_height());
+        let bottom = el.scroll_height() - top - el.client_height() < BOTTOM_SLACK;
+        let now = if bottom {
+            unseen.set(0);
+            Some(Anchor::Bottom)
+        } else {
+            // The first rendered row in view; after a jump past the rendered rows, the row
+            // the model puts at the viewport's top.
+            let seen = first_in_view(&el)
+                .filter(|(_, offset)| *offset < height)
+                .map(|(key, offset)| Anchor::Row(key, offset));
+            seen.or_else(|| {
+                let spacer = top_ref.get_untracked()?;
+                let y =
+                    el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
+                state.with_value(|s| {
+                    rows.with_untracked(|r| window::row_at(&r.items, &s.heights, y))
+                })
+            })
+        };
+        state.update_value(|s| {
+            s.viewport = height.max(1.0);
+            if let Some(now) = now {
+                s.anchor = now;
+            }
+        });
+        let total = rows.with_untracked(|r| r.items.len());
+        if window_short(&el, span, total) {
+            replace.update(|n| *n += 1);
+        }
+        // Near the top every scroll counts (a page may leave the reader there); away from
+        // it only the change.
+        let near = top < TOP_TRIGGER;
+        if near || top_reached.get_untracked() {
+            top_reached.set(near);
+        }
+    };
+
     // After the DOM changed: measure the rendered rows, then put the reader back: at the
     // bottom, or the anchor row at its offset (no jump when rows are added, removed or
     // resized above it, or when the window moves).
@@ -540,6 +602,14 @@ pub fn MessageList(
     // overscan to the caller.
     let settle = move || {
         let Some(el) = feed_el() else { return false };
+        // Held at the bottom, a scroll whose event is still to come (a position set by a
+        // script inside this frame's callbacks) is heard first, so that sticking to the
+        // bottom does not undo a reader who just left it (content shrinking under the
+        // bottom keeps the view there anyway).
+        let top = el.scroll_top();
+        if state.with_value(|s| s.anchor == Anchor::Bottom && s.last_top != top) {
+            on_scroll();
+        }
         let end = bottom_ref
             .get_untracked()
             .map(|b| b.get_bounding_client_rect().top());
@@ -670,68 +740,6 @@ pub fn MessageList(
             queue_announcement(state, announced, text);
         }
     });
-
-    let on_scroll = move || {
-        let Some(el) = feed_el() else { return };
-        let top = el.scroll_top();
-        let moved_during_settle = state
-            .try_update_value(|s| {
-                let delta = top - s.last_top;
-                s.last_top = top;
-                if !s.settling {
-                    return false;
-                }
-                // The DOM changed and is not put back yet: what is on screen is not where
-                // the reader is. Only the reader's own scroll counts, by how far it went.
-                match &mut s.anchor {
-                    Anchor::Row(_, offset) => {
-                        *offset -= f64::from(delta);
-                        true
-                    }
-                    Anchor::Bottom => delta >= 0,
-                }
-            })
-            .unwrap_or(true);
-        if moved_during_settle {
-            return;
-        }
-        let height = f64::from(el.client_height());
-        let bottom = el.scroll_height() - top - el.client_height() < BOTTOM_SLACK;
-        let now = if bottom {
-            unseen.set(0);
-            Some(Anchor::Bottom)
-        } else {
-            // The first rendered row in view; after a jump past the rendered rows, the row
-            // the model puts at the viewport's top.
-            let seen = first_in_view(&el)
-                .filter(|(_, offset)| *offset < height)
-                .map(|(key, offset)| Anchor::Row(key, offset));
-            seen.or_else(|| {
-                let spacer = top_ref.get_untracked()?;
-                let y =
-                    el.get_bounding_client_rect().top() - spacer.get_bounding_client_rect().top();
-                state.with_value(|s| {
-                    rows.with_untracked(|r| window::row_at(&r.items, &s.heights, y))
-                })
-            })
-        };
-        state.update_value(|s| {
-            s.viewport = height.max(1.0);
-            if let Some(now) = now {
-                s.anchor = now;
-            }
-        });
-        let total = rows.with_untracked(|r| r.items.len());
-        if window_short(&el, span, total) {
-            replace.update(|n| *n += 1);
-        }
-        // Near the top every scroll counts (a page may leave the reader there); away from
-        // it only the change.
-        let near = top < TOP_TRIGGER;
-        if near || top_reached.get_untracked() {
-            top_reached.set(near);
-        }
-    };
 
     view! {
         <div class="pc-feed-wrap">

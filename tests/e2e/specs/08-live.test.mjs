@@ -12,7 +12,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useSuite, uniq, KEVIN, FRANK, CONVERSATION, sendFromComposer, articleWithText, articleById,
-  waitForStatus, waitUntil, feed, isInView, waitForLiveStream, watchConsole,
+  waitForStatus, waitUntil, feed, isInView, waitForLiveStream, watchConsole, articles,
 } from '../lib/harness.mjs';
 import { startProxy } from '../lib/proxy.mjs';
 
@@ -215,4 +215,39 @@ test('no /v1/events on the server (404): polling shows new messages, edits, reac
   assert.ok(proxy.log.some((r) => r.injected && r.path.startsWith('/v1/events')), 'the app asked for /v1/events and got the 404');
   assert.ok(proxy.log.filter((r) => r.path.startsWith('/v1/messages')).length >= 3, 'it polled /v1/messages');
   assert.deepEqual(kevin.consoleErrors.filter((e) => !/404/.test(e)), [], 'no console errors besides the 404');
+}));
+
+test('messages from Frank that arrive together (the catch-up when the stream connects) are each announced once', { timeout: 120000 }, env.wrap(async () => {
+  const page = await env.browsers[0].context.newPage();
+  env.pages.push(page);
+  page.consoleErrors = watchConsole(page, '08-live-announce');
+  // The stream reaches the server late: what Frank sends meanwhile comes in one catch-up.
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/v1/events**', async (route) => { await gate; await route.continue(); });
+  page.liveStream = new Promise((resolve) => page.on('response', (r) => { if (r.url().includes('/v1/events') && r.status() === 200) resolve(true); }));
+  await page.goto(`${env.server.url}/#token=${KEVIN.token}&conversation=${CONVERSATION}`);
+  await articles(page).first().waitFor({ state: 'visible', timeout: 20000 });
+  // Every paragraph ever added to the polite live region, in order.
+  await page.evaluate(() => {
+    const region = [...document.querySelectorAll('[aria-live="polite"]')].find((el) => el.getAttribute('role') !== 'feed');
+    window.__announced = [];
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.textContent) window.__announced.push(n.textContent);
+    }).observe(region, { childList: true, subtree: true });
+  });
+  const texts = [uniq('together one'), uniq('together two'), uniq('together three')];
+  for (const t of texts) await env.server.send(FRANK.token, t);
+  release();
+  await waitForLiveStream(page);
+  await waitUntil(async () => {
+    const announced = await page.evaluate(() => window.__announced);
+    return texts.every((t) => announced.some((a) => a.includes(t)));
+  }, { timeout: 5000, message: 'each of Frank\'s three messages to be announced' });
+  await page.waitForTimeout(1000);
+  const announced = await page.evaluate(() => window.__announced);
+  for (const t of texts) {
+    assert.equal(announced.filter((a) => a.includes(t)).length, 1, `"${t}" is announced exactly once (${JSON.stringify(announced)})`);
+  }
+  assert.deepEqual(page.consoleErrors, []);
 }));
