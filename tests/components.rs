@@ -25,40 +25,8 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let div = document.create_element("div").expect("a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&div)
-        .expect("appended");
-    div.unchecked_into()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("valid selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("valid selector")
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn attr(el: &Element, name: &str) -> String {
-    el.get_attribute(name).unwrap_or_default()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content().unwrap_or_default()
-}
+mod common;
+use common::{all, attr, container, one, text};
 
 /// Lets the reactive system run what a change scheduled (effects, re-renders).
 async fn tick() {

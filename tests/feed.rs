@@ -12,44 +12,17 @@ use protocol_chat::browser::api::Client;
 use protocol_chat::browser::time;
 use protocol_chat::core::timeline::Timeline;
 use protocol_chat::views::message_list::MessageList;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{all, attr, container, text};
+
 /// Two days apart, at noon UTC.
 const DAY_ONE: Timestamp = 1_700_049_600;
 const DAY_TWO: Timestamp = DAY_ONE + 2 * 86_400;
-
-fn container() -> HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let div = document.create_element("div").expect("a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&div)
-        .expect("appended");
-    div.unchecked_into()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).expect("valid selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn attr(el: &Element, name: &str) -> String {
-    el.get_attribute(name).unwrap_or_default()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content().unwrap_or_default()
-}
 
 fn contact(id: &str, username: &str) -> Contact {
     Contact {
