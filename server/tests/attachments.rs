@@ -8,51 +8,6 @@ use common::*;
 use protocol_server::seed;
 use serde_json::{json, Value};
 
-fn multipart(
-    filename: &str,
-    content_type: &str,
-    bytes: &[u8],
-    conversation: Option<&str>,
-) -> (String, Vec<u8>) {
-    let boundary = "----protocol-test-boundary";
-    let mut body = Vec::new();
-    if let Some(conversation) = conversation {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"conversation_id\"\r\n\r\n{conversation}\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-             Content-Type: {content_type}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(
-    h: &Harness,
-    token: &str,
-    filename: &str,
-    content_type: &str,
-    bytes: &[u8],
-    conversation: Option<&str>,
-) -> Reply {
-    let (content_type, body) = multipart(filename, content_type, bytes, conversation);
-    h.call(
-        Method::POST,
-        "/v1/attachments",
-        Some(token),
-        &[],
-        Some(&content_type),
-        body,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn upload_then_send_links_and_serves_the_file() {
     let h = Harness::demo();

@@ -403,21 +403,7 @@ async fn old_keys_events_and_unlinked_uploads_expire() {
     send("key-1", "other")
         .await
         .assert_error(409, "idempotency_error");
-    let boundary = "XyZ";
-    let upload = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
-         Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
-    );
-    let uploaded = h
-        .call(
-            Method::POST,
-            "/v1/attachments",
-            Some(KEVIN),
-            &[],
-            Some(&format!("multipart/form-data; boundary={boundary}")),
-            upload,
-        )
-        .await;
+    let uploaded = upload(&h, KEVIN, "a.txt", "text/plain", b"hello", None).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.json);
     let upload_id = uploaded.json["id"].as_str().unwrap().to_owned();
     let on_disk = h.dir.path().join("files").join(&upload_id);

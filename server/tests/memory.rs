@@ -37,24 +37,8 @@ async fn slow_downloads_are_streamed_and_capped() {
         },
         FaultSettings::default(),
     );
-    let boundary = "BiGfIlE";
-    let mut upload = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    upload.extend(std::iter::repeat_n(b'x', 20 * 1024 * 1024));
-    upload.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
-    let uploaded = h
-        .call(
-            Method::POST,
-            "/v1/attachments",
-            Some(KEVIN),
-            &[],
-            Some(&format!("multipart/form-data; boundary={boundary}")),
-            upload,
-        )
-        .await;
+    let big = vec![b'x'; 20 * 1024 * 1024];
+    let uploaded = upload(&h, KEVIN, "big.bin", "application/octet-stream", &big, None).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.json);
     let url = uploaded.json["file_url"].as_str().unwrap().to_owned();
     let addr = serve_tcp(&h).await;

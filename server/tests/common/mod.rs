@@ -316,3 +316,51 @@ pub async fn open_raw(
         .unwrap_or(0);
     (status, head, reader)
 }
+
+/// A multipart body with `bytes` as the field `file` (and `conversation_id` when given),
+/// and its content type.
+pub fn multipart(
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+    conversation: Option<&str>,
+) -> (String, Vec<u8>) {
+    let boundary = "----protocol-test-boundary";
+    let mut body = Vec::new();
+    if let Some(conversation) = conversation {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"conversation_id\"\r\n\r\n{conversation}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `POST /v1/attachments` of `bytes` as `filename` by `token`.
+pub async fn upload(
+    h: &Harness,
+    token: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+    conversation: Option<&str>,
+) -> Reply {
+    let (content_type, body) = multipart(filename, content_type, bytes, conversation);
+    h.call(
+        Method::POST,
+        "/v1/attachments",
+        Some(token),
+        &[],
+        Some(&content_type),
+        body,
+    )
+    .await
+}
