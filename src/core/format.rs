@@ -115,6 +115,32 @@ pub fn split_links(text: &str) -> Vec<Segment<'_>> {
     out
 }
 
+/// Lines a folded message shows (UI.md "Long messages": about 15).
+pub const FOLD_LINES: usize = 15;
+
+/// The fewest characters a bubble line holds at the narrowest layout (320 px): a text
+/// estimated at more than [`FOLD_LINES`] such lines may be folded. The view folds it only
+/// when it really overflows its folded height.
+const NARROWEST_LINE_CHARS: usize = 28;
+
+/// Whether `text` may be longer than [`FOLD_LINES`] lines in a bubble: its hard lines,
+/// each wrapped at [`NARROWEST_LINE_CHARS`] characters, counted up to the first line past
+/// the limit (a 10,000-character text costs no more than a short one).
+pub fn may_fold(text: &str) -> bool {
+    let mut lines = 0;
+    for line in text.split('\n') {
+        let chars = line
+            .chars()
+            .take(NARROWEST_LINE_CHARS * (FOLD_LINES + 1))
+            .count();
+        lines += chars.div_ceil(NARROWEST_LINE_CHARS).max(1);
+        if lines > FOLD_LINES {
+            return true;
+        }
+    }
+    false
+}
+
 /// Initials for an avatar placeholder: the first letter and the next capital, if any.
 pub fn initials(username: &str) -> String {
     let mut chars = username.chars();
@@ -173,6 +199,32 @@ pub fn safe_file_url(api_base: &str, url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_texts_never_fold() {
+        assert!(!may_fold(""));
+        assert!(!may_fold("see you at 8"));
+        assert!(!may_fold(&"word ".repeat(80)));
+        assert!(!may_fold(&"line\n".repeat(FOLD_LINES - 1)));
+    }
+
+    #[test]
+    fn many_lines_or_many_characters_fold() {
+        assert!(may_fold(&"line\n".repeat(FOLD_LINES + 1)));
+        assert!(may_fold(&"x".repeat(NARROWEST_LINE_CHARS * FOLD_LINES + 1)));
+        assert!(may_fold(&"é".repeat(10_000)));
+        assert!(!may_fold(&"é".repeat(NARROWEST_LINE_CHARS * FOLD_LINES)));
+    }
+
+    #[test]
+    fn wrapped_and_hard_lines_add_up() {
+        let half = "y".repeat(NARROWEST_LINE_CHARS * 8);
+        assert!(may_fold(&format!("{half}\n{half}")));
+        assert!(!may_fold(&format!(
+            "{half}\n{}",
+            "y".repeat(NARROWEST_LINE_CHARS * 7)
+        )));
+    }
 
     #[test]
     fn day_key_follows_the_offset() {

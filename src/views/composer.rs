@@ -195,6 +195,7 @@ pub fn Composer(
                     node_ref=input
                     class="pc-input pc-composer__input"
                     aria-label="Message"
+                    dir="auto"
                     placeholder="Write a message"
                     rows="1"
                     on:input=move |ev| set_draft(&event_target_value(&ev))

@@ -64,7 +64,7 @@ pub fn ConversationList(
                                         .then_some("page")
                                 }
                             >
-                                {title}
+                                <bdi>{title}</bdi>
                             </a>
                         </li>
                     </For>

@@ -78,7 +78,7 @@ pub fn ConversationView(
             // The title may come from a load (the conversation list) that the rest of the
             // view must not wait for: its own boundary keeps it from holding an outer one.
             <h2 class="pc-conv__title">
-                <Transition fallback=|| UNTITLED>{title}</Transition>
+                <bdi><Transition fallback=|| UNTITLED>{title}</Transition></bdi>
             </h2>
             {alert}
             {load_failed}

@@ -28,6 +28,7 @@ pub fn EditBox(
             <textarea
                 class="pc-input pc-edit__input"
                 aria-label="Edit message"
+                dir="auto"
                 rows="2"
                 node_ref=input
                 on:keydown=move |ev| {

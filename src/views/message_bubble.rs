@@ -1,15 +1,16 @@
-//! One message: an `article` with sender, text (as text, safe links only), time, status,
-//! actions, [`ReactionBar`] and [`AttachmentList`], and while open the [`EditBox`], the
+//! One message: an `article` with sender, [`MessageText`], time, status, actions,
+//! [`ReactionBar`] and [`AttachmentList`], and while open the [`EditBox`], the
 //! [`ReactionPicker`] or the [`DeleteDialog`]. Each part reads its own memo of the row, so
 //! an edit, a reaction or a read mark re-renders only the part that shows it.
 
 use crate::actions::ChatActions;
 use crate::browser::time;
-use crate::core::format::{initials, split_links, Segment};
+use crate::core::format::initials;
 use crate::core::timeline::{RowView, Status};
 use crate::views::attachment_list::AttachmentList;
 use crate::views::delete_dialog::{focus_after_delete, DeleteDialog};
 use crate::views::edit_box::EditBox;
+use crate::views::message_text::MessageText;
 use crate::views::reaction_bar::ReactionBar;
 use crate::views::reaction_picker::ReactionPicker;
 use leptos::either::Either;
@@ -95,21 +96,6 @@ fn focus(el: Option<web_sys::HtmlElement>) -> bool {
     el.owner_document()
         .and_then(|d| d.active_element())
         .is_some_and(|active| active == *el)
-}
-
-/// The message text as text, its safe links as `<a>`.
-fn text_view(text: &str) -> impl IntoView {
-    split_links(text)
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text(t) => Either::Left(t.to_owned()),
-            Segment::Link(href) => Either::Right(view! {
-                <a href=href.to_owned() rel="noopener noreferrer" target="_blank">
-                    {href.to_owned()}
-                </a>
-            }),
-        })
-        .collect_view()
 }
 
 /// The view of one message.
@@ -283,15 +269,16 @@ pub fn MessageBubble(
             <div class=move || {
                 if grouped.get() { "pc-msg__header pc-visually-hidden" } else { "pc-msg__header" }
             }>
-                <span class="pc-msg__author">{move || username.get()}</span>
+                <bdi class="pc-msg__author">{move || username.get()}</bdi>
             </div>
             <div class="pc-msg__bubble">
                 <Show when=move || !editing.get()>
-                    <p class="pc-msg__text">{move || text.with(|t| text_view(t))}</p>
+                    <MessageText text/>
                 </Show>
                 <AttachmentList attachments api_base/>
                 <div class="pc-msg__meta">
                     <time
+                        dir="auto"
                         datetime=move || time::iso(created.get())
                         title=move || time::full(created.get())
                     >

@@ -15,6 +15,7 @@ pub mod jump_to_latest;
 pub mod live_region;
 pub mod message_bubble;
 pub mod message_list;
+pub mod message_text;
 pub mod reaction_bar;
 pub mod reaction_picker;
 pub mod sign_in;
