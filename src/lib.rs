@@ -3,11 +3,13 @@
 //! Three layers, one folder each: [`core`] is the pure state and rules (no Leptos, no
 //! web-sys), [`browser`] the I/O (HTTP, live updates, storage), [`views`] the Leptos
 //! components. [`actions::ChatActions`] joins them: the commands of one open conversation,
-//! applied to its timeline signal and sent through the API client.
+//! applied to its timeline signal and sent through the API client;
+//! [`directory::ConversationDirectory`] loads the conversation list page by page.
 
 pub mod actions;
 pub mod browser;
 pub mod core;
+pub mod directory;
 pub mod views;
 
 use crate::core::config::Layer;

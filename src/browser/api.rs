@@ -287,9 +287,27 @@ impl Client {
         self.get("/contacts/me")
     }
 
-    /// The caller's conversations (the first 100).
-    pub async fn conversations(&self) -> Result<Page<Conversation>, ApiError> {
-        self.get("/conversations?limit=100").await
+    /// A page of the caller's conversations (100, the most the API gives at once): the
+    /// first, or the one after the conversation `after`.
+    pub async fn conversations(&self, after: Option<&str>) -> Result<Page<Conversation>, ApiError> {
+        let path = match after {
+            Some(id) => format!(
+                "/conversations?limit=100&starting_after={}",
+                crate::core::config::percent_encode(id)
+            ),
+            None => "/conversations?limit=100".to_owned(),
+        };
+        self.get(&path).await
+    }
+
+    /// One contact, for the title of a conversation with someone not among the first
+    /// contacts.
+    pub async fn contact(&self, id: &str) -> Result<ContactDetails, ApiError> {
+        self.get(&format!(
+            "/contacts/{}",
+            crate::core::config::percent_encode(id)
+        ))
+        .await
     }
 
     /// The caller's contacts (the first 100), for conversation titles.

@@ -5,9 +5,11 @@
 //! [`outbox`] keeps unsent messages in typing order; [`format`] lays rows out (grouping,
 //! date lines) and formats sizes and links; [`config`] settles the configuration layers
 //! (which token goes to which API); [`session`] keeps a tab's sign-in and whose drafts and
-//! unsent messages are whose; [`emoji`] names reaction glyphs.
+//! unsent messages are whose; [`emoji`] names reaction glyphs; [`conversations`] keeps the
+//! conversation list's pages.
 
 pub mod config;
+pub mod conversations;
 pub mod emoji;
 pub mod format;
 pub mod outbox;

@@ -1,17 +1,20 @@
 //! The root: settles the configuration, signs in, lists conversations and opens one.
 
 use crate::actions::ChatActions;
-use crate::browser::api::{ApiError, Client};
+use crate::browser::api::Client;
 use crate::browser::settings::{load_config, location_hash, replace_hash};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
+use crate::core::conversations::ConversationItem;
 use crate::core::timeline::Timeline;
-use crate::views::conversation_list::{ConversationItem, ConversationList};
+use crate::directory::ConversationDirectory;
+use crate::views::conversation_list::ConversationList;
 use crate::views::conversation_view::{ConversationView, UNTITLED};
 use crate::views::error_banner::ErrorBanner;
 use crate::views::sign_in::SignIn;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// The sentence of the banner shown when the server refused the token.
 const SESSION_EXPIRED: &str =
@@ -90,8 +93,12 @@ fn Session(
         auth_failed.set(false);
         token.set(Some(value));
     };
+    // Nothing of the person signed out stays: their token, and the conversations opened
+    // with it (their drafts and unsent messages stay in their own storage, for their
+    // next sign-in).
     let sign_out = move || {
         storage::forget_session();
+        cache.clear();
         token.set(None);
     };
     move || match token.get() {
@@ -125,6 +132,11 @@ impl ActionsCache {
         }
     }
 
+    /// Forgets every conversation opened so far (at sign-out).
+    fn clear(&self) {
+        self.cache.update_value(|(_, m)| m.clear());
+    }
+
     /// The commands of `conversation_id` for `client`, created on first use.
     pub fn get(
         &self,
@@ -154,35 +166,6 @@ impl ActionsCache {
     }
 }
 
-/// The conversations with their titles (UI.md: group name, else the other contact's
-/// display name, else their username).
-async fn load_conversations(client: Client) -> Result<Vec<ConversationItem>, ApiError> {
-    let page = client.conversations().await?;
-    let contacts = client.contacts().await.map(|p| p.data).unwrap_or_default();
-    let mut items = Vec::with_capacity(page.data.len());
-    for conv in page.data {
-        let mut title = None;
-        if let Some(group) = &conv.group_id {
-            title = client.group(group).await.ok().map(|g| g.name);
-        }
-        if title.is_none() {
-            title = conv.contact_id.as_ref().and_then(|id| {
-                contacts.iter().find(|c| c.id == *id).map(|c| {
-                    c.display_name
-                        .clone()
-                        .filter(|d| !d.trim().is_empty())
-                        .unwrap_or_else(|| c.username.clone())
-                })
-            });
-        }
-        items.push(ConversationItem {
-            id: conv.id,
-            title: title.unwrap_or_else(|| UNTITLED.to_owned()),
-        });
-    }
-    Ok(items)
-}
-
 /// The signed-in page: the conversation list (standalone), the error banners and the open
 /// conversation.
 #[component]
@@ -201,69 +184,45 @@ fn SignedIn(
 ) -> impl IntoView {
     let standalone = config.standalone;
     let current = RwSignal::new(config.conversation_id);
-    // The conversations: a refused token shows the "Sign in again" banner; once they are
-    // there, the first one opens when none is asked for.
-    let conversations = LocalResource::new({
-        let client = client.clone();
-        move || {
-            let client = client.clone();
-            async move {
-                let loaded = load_conversations(client).await;
-                match &loaded {
-                    Err(err) if err.is_auth() => {
-                        auth_failed.try_set(true);
-                    }
-                    Ok(list) if current.try_with_untracked(Option::is_none) == Some(true) => {
-                        if let Some(first) = list.first() {
-                            current.try_set(Some(first.id.clone()));
-                        }
-                    }
-                    _ => {}
-                }
-                loaded
+    // The conversations (standalone): a refused token shows the "Sign in again" banner;
+    // once they are there, the first one opens when none is asked for.
+    let directory = ConversationDirectory::new(client.clone());
+    let opened_first = Callback::new(move |list: Vec<ConversationItem>| {
+        if current.try_with_untracked(Option::is_none) == Some(true) {
+            if let Some(first) = list.into_iter().next() {
+                current.try_set(Some(first.id));
             }
         }
     });
-    // Why the conversations could not be loaded (not when the token was refused: that
-    // banner is shown instead). A retry keeps the banner until its answer.
-    let list_error = move || {
-        conversations
-            .map(|loaded| {
-                loaded
-                    .as_ref()
-                    .err()
-                    .filter(|err| !err.is_auth())
-                    .map(|err| format!("The conversations could not be loaded. {err}"))
-            })
-            .flatten()
-    };
-    // A refused token (whichever request found it), else a list that could not be loaded.
+    let load_list = move || directory.load(auth_failed, opened_first);
+    if standalone {
+        load_list();
+    }
+    // A refused token (whichever request found it), else a list that could not be loaded
+    // (it keeps trying by itself; "Retry" tries at once).
     let banner = move || {
         if auth_failed.get() {
-            Some(view! {
+            Some(Either::Left(view! {
                 <ErrorBanner
                     message=SESSION_EXPIRED.to_owned()
                     label="Sign in again"
                     on_action=sign_out
                 />
-            })
+            }))
         } else {
-            list_error().map(|message| {
-                view! {
-                    <ErrorBanner message label="Retry" on_action=move || conversations.refetch() />
-                }
+            directory.error.get().map(|err| {
+                let message = format!("The conversations could not be loaded. {err}");
+                Either::Right(view! { <ErrorBanner message label="Retry" on_action=load_list /> })
             })
         }
     };
-    let titles = Signal::derive(move || {
-        conversations
-            .map(|loaded| loaded.clone().unwrap_or_default())
-            .unwrap_or_default()
-    });
-    // The network came back: a list that failed to load tries again by itself.
+    let titles = Signal::derive(move || directory.pages.with(|p| p.items().to_vec()));
+    let loading_more = Signal::derive(move || directory.pages.with(|p| p.is_loading_next()));
+    let more = Callback::new(move |()| spawn_local(async move { directory.load_next().await }));
+    // The network came back: a list that failed to load tries again at once.
     let online = window_event_listener(leptos::ev::online, move |_| {
-        if list_error().is_some() {
-            conversations.refetch();
+        if standalone && directory.error.with_untracked(Option::is_some) {
+            load_list();
         }
     });
     on_cleanup(move || online.remove());
@@ -300,14 +259,20 @@ fn SignedIn(
         }
         None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
     };
-    // Each read of the conversations sits in its own boundary (the list's, the banner's and
-    // the heading's `Transition`): the app's `Suspense` around this page never waits for
-    // them, so the open conversation shows while the list loads.
+    // The open conversation never waits for the list: it shows while the list loads.
     view! {
-        {standalone.then(|| view! { <ConversationList conversations=titles current /> })}
+        {standalone.then(|| view! {
+            <ConversationList
+                conversations=titles
+                current
+                on_end=more
+                loading_more
+                on_sign_out=sign_out
+            />
+        })}
         <Frame standalone>
             {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
-            <Transition>{banner}</Transition>
+            {banner}
             {open}
         </Frame>
     }

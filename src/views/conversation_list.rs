@@ -1,16 +1,17 @@
-//! The conversation list (standalone app only): a `nav` of links named by title.
+//! The conversation list (standalone app only): a `nav` of links named by title, loaded
+//! page by page as it scrolls, with the button "Sign out" at its foot.
 
 use crate::core::config::{fragment_with, percent_encode};
+pub use crate::core::conversations::ConversationItem;
+use leptos::html;
 use leptos::prelude::*;
+use leptos_use_intersection_observer::{
+    use_intersection_observer_with_options, UseIntersectionObserverOptions,
+};
 
-/// A conversation with its title for the list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConversationItem {
-    /// The conversation's id.
-    pub id: String,
-    /// Group name, else the other contact's display name, else their username.
-    pub title: String,
-}
+/// How close to the end of the list the next page is asked for (an intersection
+/// observer's root margin).
+const END_DISTANCE: &str = "0px 0px 200px 0px";
 
 /// The link target that opens `id`, keeping the other fragment settings.
 pub fn conversation_href(id: &str) -> String {
@@ -26,50 +27,89 @@ pub fn conversation_href(id: &str) -> String {
 }
 
 /// `nav` "Conversations" with one link per conversation (in the API's order); the `current`
-/// one is `aria-current="page"`. The links wait for their conversations in a `Transition`,
-/// so loading them again keeps the old links until the new ones are there.
+/// one is `aria-current="page"`. Scrolling near the end of the list calls `on_end` (the
+/// next page); while it loads, a status line says so.
 #[component]
 pub fn ConversationList(
-    /// The conversations, read from the resource that loads them.
+    /// The conversations loaded so far.
     #[prop(into)]
     conversations: Signal<Vec<ConversationItem>>,
     /// The open conversation's id.
     #[prop(into)]
     current: Signal<Option<String>>,
+    /// Asks for the next page: the list was scrolled near its end.
+    #[prop(optional, into)]
+    on_end: Option<Callback<()>>,
+    /// A next page is loading.
+    #[prop(optional, into)]
+    loading_more: Signal<bool>,
+    /// Signs out: the button "Sign out" shows when given.
+    #[prop(optional, into)]
+    on_sign_out: Option<Callback<()>>,
 ) -> impl IntoView {
+    // The infinite-scroll signal of the list: an empty item after the links, watched
+    // within the list (the one observer leptos-use gives the feed too).
+    let items = NodeRef::<html::Ul>::new();
+    let end = NodeRef::<html::Li>::new();
+    if let Some(on_end) = on_end {
+        use_intersection_observer_with_options(
+            end,
+            move |entries, _| {
+                if entries.iter().any(|e| e.is_intersecting()) {
+                    on_end.run(());
+                }
+            },
+            UseIntersectionObserverOptions::default()
+                .root(Some(items))
+                .root_margin(END_DISTANCE.to_owned()),
+        );
+    }
     view! {
         <nav class="pc-convlist" aria-label="Conversations">
-            <ul class="pc-convlist__items">
-                <Transition>
-                    <For
-                        each=move || conversations.get()
-                        key=|item| item.id.clone()
-                        let(ConversationItem { id, title })
-                    >
-                        <li>
-                            <a
-                                class="pc-convlist__link"
-                                // The target keeps the other fragment settings, which change
-                                // with the open conversation.
-                                href={
-                                    let id = id.clone();
-                                    move || {
-                                        current.track();
-                                        conversation_href(&id)
-                                    }
+            <ul class="pc-convlist__items" node_ref=items>
+                <For
+                    each=move || conversations.get()
+                    key=|item| item.id.clone()
+                    let(ConversationItem { id, title })
+                >
+                    <li>
+                        <a
+                            class="pc-convlist__link"
+                            // The target keeps the other fragment settings, which change
+                            // with the open conversation.
+                            href={
+                                let id = id.clone();
+                                move || {
+                                    current.track();
+                                    conversation_href(&id)
                                 }
-                                aria-current=move || {
-                                    current
-                                        .with(|c| c.as_deref() == Some(id.as_str()))
-                                        .then_some("page")
-                                }
-                            >
-                                <bdi>{title}</bdi>
-                            </a>
-                        </li>
-                    </For>
-                </Transition>
+                            }
+                            aria-current=move || {
+                                current
+                                    .with(|c| c.as_deref() == Some(id.as_str()))
+                                    .then_some("page")
+                            }
+                        >
+                            <bdi>{title}</bdi>
+                        </a>
+                    </li>
+                </For>
+                <li class="pc-convlist__end" aria-hidden="true" node_ref=end></li>
+                <Show when=move || loading_more.get()>
+                    <li class="pc-convlist__status" role="status">"Loading more conversations…"</li>
+                </Show>
             </ul>
+            {on_sign_out.map(|sign_out| view! {
+                <div class="pc-convlist__foot">
+                    <button
+                        type="button"
+                        class="pc-button pc-button--quiet pc-convlist__signout"
+                        on:click=move |_| sign_out.run(())
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            })}
         </nav>
     }
 }
