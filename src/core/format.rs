@@ -115,6 +115,19 @@ pub fn split_links(text: &str) -> Vec<Segment<'_>> {
     out
 }
 
+/// Where the "New messages" line goes, from each row's (sent by the caller, read by someone
+/// other than its sender), oldest first: above the first unread message from others after
+/// the caller was last there, that is after their own newest message and after the newest
+/// message from others they have read. `None` when nothing from others is new.
+pub fn first_unread(rows: &[(bool, bool)]) -> Option<usize> {
+    let seen = rows.iter().rposition(|&(mine, read)| mine || read);
+    let from = seen.map_or(0, |i| i + 1);
+    rows[from..]
+        .iter()
+        .position(|&(mine, read)| !mine && !read)
+        .map(|i| from + i)
+}
+
 /// Lines a folded message shows (UI.md "Long messages": about 15).
 pub const FOLD_LINES: usize = 15;
 
@@ -199,6 +212,22 @@ pub fn safe_file_url(api_base: &str, url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_new_messages_line_follows_the_callers_last_visit() {
+        const MINE: (bool, bool) = (true, false);
+        const READ: (bool, bool) = (false, true);
+        const NEW: (bool, bool) = (false, false);
+        assert_eq!(first_unread(&[]), None);
+        assert_eq!(first_unread(&[READ, MINE, READ]), None, "all read");
+        assert_eq!(first_unread(&[READ, NEW, NEW]), Some(1));
+        assert_eq!(first_unread(&[NEW, NEW]), Some(0), "nothing read yet");
+        // A reply of mine says I was there: what came before it is not new.
+        assert_eq!(first_unread(&[NEW, MINE, NEW]), Some(2));
+        assert_eq!(first_unread(&[NEW, MINE]), None);
+        // A message read later than an unread one moves the line past both.
+        assert_eq!(first_unread(&[NEW, READ, NEW, MINE, NEW, NEW]), Some(4));
+    }
 
     #[test]
     fn short_texts_never_fold() {

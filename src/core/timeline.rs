@@ -318,6 +318,18 @@ impl Timeline {
             .map(|e| e.message.id.clone())
     }
 
+    /// The key of the row the "New messages" line goes above (see
+    /// [`crate::core::format::first_unread`]).
+    pub fn first_unread_key(&self) -> Option<String> {
+        let me = self.my_id();
+        let rows: Vec<&Entry> = self.visible().collect();
+        let marks: Vec<(bool, bool)> = rows
+            .iter()
+            .map(|e| (e.message.contact.id == me, e.message.read_at.is_some()))
+            .collect();
+        crate::core::format::first_unread(&marks).map(|i| rows[i].key.clone())
+    }
+
     /// The key of the caller's newest sent message, for Up-arrow editing.
     pub fn last_own_key(&self) -> Option<String> {
         let me = self.my_id();

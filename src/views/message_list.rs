@@ -12,6 +12,7 @@ use crate::views::feed_status::{FeedLine, FeedStatus};
 use crate::views::jump_to_latest::JumpToLatest;
 use crate::views::live_region::LiveRegion;
 use crate::views::message_bubble::{row_signal, MessageBubble, RowMeta};
+use crate::views::new_messages_line::NewMessagesLine;
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,6 +36,9 @@ const MIN_OVERSCAN: f64 = 400.0;
 
 /// How many announcements the live region keeps at once.
 const ANNOUNCEMENTS_KEPT: usize = 5;
+/// Where the first new message's top sits when the view opens at the "New messages"
+/// line (px from the feed's top: room for the line above it).
+const NEW_LINE_OFFSET: f64 = 48.0;
 /// How long a row must be in view before it is marked read.
 const READ_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -126,6 +130,9 @@ struct FeedState {
     in_view: HashSet<String>,
     /// A read mark is scheduled.
     read_pending: bool,
+    /// Just opened with new messages from others: the row under the "New messages" line,
+    /// where the view opens once laid out if what is new does not fit on screen.
+    open_at: Option<String>,
     /// Announcements waiting for the live region, and the number of the last one shown.
     announcements: Vec<String>,
     announced: u64,
@@ -163,15 +170,17 @@ fn article_offset(feed: &web_sys::HtmlElement, key: &str) -> Option<f64> {
     Some(node.get_bounding_client_rect().top() - feed.get_bounding_client_rect().top())
 }
 
-/// Where a rendered row starts: at its date line, if it has one.
+/// Where a rendered row starts: at its first line (the date line, the "New messages"
+/// line), if it has any.
 fn row_top(article: &web_sys::HtmlElement) -> f64 {
-    article
+    let mut first: web_sys::Element = article.clone().into();
+    while let Some(prev) = first
         .previous_element_sibling()
         .filter(|prev| prev.class_list().contains("pc-day"))
-        .map_or_else(
-            || article.get_bounding_client_rect().top(),
-            |day| day.get_bounding_client_rect().top(),
-        )
+    {
+        first = prev;
+    }
+    first.get_bounding_client_rect().top()
 }
 
 /// Records the height of every rendered row (date line, article and the gaps between
@@ -372,6 +381,8 @@ fn FeedRow(
     actions: ChatActions,
     /// Where every row sits.
     rows: Memo<Rows>,
+    /// The row the "New messages" line goes above.
+    unread_from: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let row = row_signal(actions, row_key.clone())?;
     let own = actions
@@ -379,9 +390,14 @@ fn FeedRow(
         .with_untracked(|t| row.with_untracked(|r| t.is_mine(&r.message)));
     let at = row_key.clone();
     let meta = Memo::new(move |_| rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default()));
+    let first_new = {
+        let key = row_key.clone();
+        Memo::new(move |_| unread_from.with(|u| u.as_deref() == Some(key.as_str())))
+    };
     let day = Memo::new(move |_| rows.with(|r| r.meta.get(&row_key).and_then(|m| m.1)));
     Some(view! {
         {move || day.get().map(|ts| view! { <DayLine ts /> })}
+        {move || first_new.get().then(|| view! { <NewMessagesLine /> })}
         <MessageBubble row meta own me=actions.me.get_value() />
     })
 }
@@ -431,6 +447,8 @@ pub fn MessageList(
         ..FeedState::default()
     });
     let unseen = RwSignal::new(0u32);
+    // The row the "New messages" line goes above, set when the conversation opens.
+    let unread_from = RwSignal::new(None::<String>);
     let announced = RwSignal::new(Vec::<(u64, String)>::new());
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
@@ -644,6 +662,25 @@ pub fn MessageList(
                 }
             }
         }
+        // Opened with new messages that do not all fit under their line: the view opens at
+        // the line instead (the window moves there first when that row is not rendered).
+        let open_at = state
+            .try_update_value(|s| s.laid_out.then(|| s.open_at.take()).flatten())
+            .flatten();
+        if let Some(key) = open_at {
+            let now = article_offset(&el, &key);
+            if now.is_none_or(|top| top < NEW_LINE_OFFSET) {
+                state.update_value(|s| s.anchor = Anchor::Row(key, NEW_LINE_OFFSET));
+                match now {
+                    Some(top) => {
+                        el.set_scroll_top(el.scroll_top() + (top - NEW_LINE_OFFSET).round() as i32)
+                    }
+                    None => {
+                        replace.try_update(|n| *n += 1);
+                    }
+                }
+            }
+        }
         let focus = state
             .try_update_value(|s| {
                 s.last_top = el.scroll_top();
@@ -717,7 +754,14 @@ pub fn MessageList(
         shown.track();
         let now = (loaded(), actions.to_bottom.get(), actions.incoming.get());
         let (was_loaded, sent, incoming) = prev.unwrap_or((false, now.1, now.2));
-        if (now.0 && !was_loaded) || now.1 != sent {
+        if now.0 && !was_loaded {
+            // Opened: the "New messages" line stays where it is until the conversation is
+            // opened again.
+            let first_new = timeline.with_untracked(Timeline::first_unread_key);
+            unread_from.set(first_new.clone());
+            state.update_value(|s| s.open_at = first_new);
+            stick();
+        } else if now.1 != sent {
             stick();
         } else {
             settle_next_frame();
@@ -769,7 +813,7 @@ pub fn MessageList(
                 <For
                     each=move || shown.get()
                     key=String::clone
-                    children=move |row_key| view! { <FeedRow row_key actions rows /> }
+                    children=move |row_key| view! { <FeedRow row_key actions rows unread_from /> }
                 />
                 <div
                     class="pc-feed__spacer"

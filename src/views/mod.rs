@@ -16,6 +16,7 @@ pub mod live_region;
 pub mod message_bubble;
 pub mod message_list;
 pub mod message_text;
+pub mod new_messages_line;
 pub mod reaction_bar;
 pub mod reaction_picker;
 pub mod sign_in;

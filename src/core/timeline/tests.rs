@@ -866,3 +866,26 @@ fn every_change_to_a_row_changes_its_revision() {
     });
     step(&mut t, "deleted elsewhere", true, |t| t.apply_deleted("m9"));
 }
+
+#[test]
+fn the_new_messages_line_goes_above_the_first_unread_message_from_others() {
+    let read = |mut m: Message| {
+        m.read_at = Some(m.created_at + 1);
+        m
+    };
+    let mut t = Timeline::new(kevin());
+    t.load_newest(page(
+        vec![
+            read(msg("m0", frank(), "seen", 0)),
+            msg("m1", kevin(), "mine, unread by Frank", 10),
+            msg("m2", frank(), "new", 20),
+            msg("m3", frank(), "newer", 30),
+        ],
+        false,
+    ));
+    assert_eq!(t.first_unread_key().as_deref(), Some("m2"));
+    // Once read (or deleted), nothing is new.
+    t.apply_updated(read(msg("m2", frank(), "new", 20)));
+    t.apply_deleted("m3");
+    assert_eq!(t.first_unread_key(), None);
+}
