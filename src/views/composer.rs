@@ -1,5 +1,6 @@
 //! The composer: textbox "Message" (Enter sends, Shift+Enter new line), "Send",
-//! "Attach files" with upload progress. The draft survives a reload.
+//! "Attach files" with upload progress (also for files pasted or dropped). The draft
+//! survives a reload.
 
 use crate::actions::ChatActions;
 use crate::core::format::human_size;
@@ -40,13 +41,25 @@ fn uploading(uploads: &[Upload]) -> bool {
     uploads.iter().any(|u| u.done.is_none())
 }
 
+/// The files a `DataTransfer` carries (pasted or dropped), if any.
+pub fn files_of(data: Option<web_sys::DataTransfer>) -> Vec<web_sys::File> {
+    data.and_then(|d| d.files())
+        .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default()
+}
+
 /// The message composer of the conversation of `actions`: the chosen files (with their
 /// progress and "Remove"), then "Attach files", the textbox "Message" and "Send". Up-arrow
-/// in the empty textbox edits the caller's last message.
+/// in the empty textbox edits the caller's last message. Files pasted into the textbox, or
+/// handed over through `dropped` (dropped on the conversation), join the chosen files;
+/// pasted text stays text.
 #[component]
 pub fn Composer(
     /// The open conversation's commands.
     actions: ChatActions,
+    /// Files dropped on the conversation, taken from here as they come.
+    #[prop(optional)]
+    dropped: Option<RwSignal<Vec<web_sys::File>, LocalStorage>>,
 ) -> impl IntoView {
     let uploads = RwSignal::new(Vec::<Upload>::new());
     let next_id = StoredValue::new(0u32);
@@ -128,6 +141,21 @@ pub fn Composer(
             upload(file);
         }
     };
+    let pasted = move |ev: web_sys::ClipboardEvent| {
+        let pasted = files_of(ev.clipboard_data());
+        if !pasted.is_empty() {
+            ev.prevent_default();
+            pasted.into_iter().for_each(upload);
+        }
+    };
+    if let Some(dropped) = dropped {
+        Effect::new(move || {
+            if dropped.with(|d| !d.is_empty()) {
+                let files = dropped.try_update_untracked(std::mem::take).unwrap_or_default();
+                files.into_iter().for_each(upload);
+            }
+        });
+    }
     let keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
@@ -200,6 +228,7 @@ pub fn Composer(
                     rows="1"
                     on:input=move |ev| set_draft(&event_target_value(&ev))
                     on:keydown=keydown
+                    on:paste=pasted
                 ></textarea>
                 <button
                     type="submit"

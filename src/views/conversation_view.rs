@@ -4,7 +4,7 @@
 use crate::actions::{ChatActions, LiveSink};
 use crate::browser::live::{self, Live};
 use crate::core::timeline::Timeline;
-use crate::views::composer::Composer;
+use crate::views::composer::{files_of, Composer};
 use crate::views::error_banner::ErrorBanner;
 use crate::views::message_list::MessageList;
 use leptos::prelude::*;
@@ -73,8 +73,57 @@ pub fn ConversationView(
         let message = format!("The messages could not be loaded. {err}");
         Some(view! { <ErrorBanner message label="Retry" on_action=move || actions.load() /> })
     };
+    // Files dragged over the conversation: a drop target shows (entered and left counted,
+    // so moving over the children does not flicker it); dropped files go to the composer.
+    // Anything else dragged (text) is left to the browser.
+    let dropped = RwSignal::new_local(Vec::<web_sys::File>::new());
+    let dragging = RwSignal::new(0u32);
+    let carries_files = |ev: &web_sys::DragEvent| {
+        ev.data_transfer()
+            .is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+    };
+    let on_drag_enter = move |ev: web_sys::DragEvent| {
+        if carries_files(&ev) {
+            ev.prevent_default();
+            dragging.update(|n| *n += 1);
+        }
+    };
+    let on_drag_over = move |ev: web_sys::DragEvent| {
+        if carries_files(&ev) {
+            ev.prevent_default();
+        }
+    };
+    let on_drag_leave = move |ev: web_sys::DragEvent| {
+        if carries_files(&ev) {
+            dragging.update(|n| *n = n.saturating_sub(1));
+        }
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        let files = files_of(ev.data_transfer());
+        dragging.set(0);
+        if !files.is_empty() {
+            ev.prevent_default();
+            dropped.update(|d| d.extend(files));
+        }
+    };
     view! {
-        <section class="pc-conv">
+        <section
+            class="pc-conv"
+            on:dragenter=on_drag_enter
+            on:dragover=on_drag_over
+            on:dragleave=on_drag_leave
+            on:drop=on_drop
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    dragging.set(0);
+                }
+            }
+        >
+            <Show when=move || dragging.get() != 0>
+                <div class="pc-drop" aria-hidden="true">
+                    <p class="pc-drop__label">"Drop files to attach"</p>
+                </div>
+            </Show>
             // The title may come from a load (the conversation list) that the rest of the
             // view must not wait for: its own boundary keeps it from holding an outer one.
             <h2 class="pc-conv__title">
@@ -83,7 +132,7 @@ pub fn ConversationView(
             {alert}
             {load_failed}
             <MessageList actions />
-            <Composer actions />
+            <Composer actions dropped />
         </section>
     }
 }
