@@ -61,8 +61,10 @@ function nonBlank(value) {
 
 /**
  * Mounts a widget into `target` (an element or a CSS selector).
- * options: { apiBase, token, conversationId, theme: 'light' | 'dark' }; apiBase defaults to
- * the origin this file was loaded from. Returns { ready: Promise, unmount() }.
+ * options: { apiBase, token, conversationId, theme: 'light' | 'dark', onUnread(count) };
+ * apiBase defaults to the origin this file was loaded from. Returns { ready: Promise,
+ * unmount(), onunread }: set `onunread` (or pass `onUnread`) to hear the unread count, or
+ * listen for the element's `protocol-chat:unread` event (`event.detail.count`).
  */
 export function mount(target, options = {}) {
   const element = typeof target === 'string' ? document.querySelector(target) : target;
@@ -80,14 +82,29 @@ export function mount(target, options = {}) {
   const themeBefore = element.getAttribute('data-theme');
   if (THEMES.includes(theme)) element.setAttribute('data-theme', theme);
 
+  let widget = null;
+  let gone = false;
+  // The count of new messages from others while the reader looks away (the page hidden,
+  // or the focus outside the widget); 0 when they look again.
+  const onUnread = (count) => {
+    if (gone) return;
+    element.dispatchEvent(new CustomEvent('protocol-chat:unread', { detail: { count } }));
+    if (typeof handle.onunread === 'function') {
+      try {
+        handle.onunread(count);
+      } catch (error) {
+        console.error(error);
+      }
+    }
+  };
   const settings = {
     apiBase: nonBlank(options.apiBase) || BASE.origin,
     token: nonBlank(options.token),
     conversationId: nonBlank(options.conversationId),
+    onUnread,
   };
-  let widget = null;
-  let gone = false;
   const handle = {
+    onunread: typeof options.onUnread === 'function' ? options.onUnread : null,
     ready: Promise.all([loadApp(), stylesheet(root)]).then(([bindings]) => {
       if (!gone) widget = bindings.mount_widget(container, settings);
       return handle;

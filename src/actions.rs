@@ -18,6 +18,17 @@ pub const FIRST_PAGE: u32 = 30;
 /// How many messages each older page holds.
 pub const OLDER_PAGE: u32 = 50;
 
+/// A new message from someone else, for what the reader sees outside the view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// The message's id (its row key).
+    pub id: String,
+    /// The sender's username.
+    pub username: String,
+    /// The text.
+    pub text: String,
+}
+
 /// The commands and shared view state of one open conversation.
 #[derive(Clone, Copy)]
 pub struct ChatActions {
@@ -38,6 +49,9 @@ pub struct ChatActions {
     /// Sentences for the polite live region not announced yet, one a new message from
     /// someone else ("Frank: see you at 8"); the feed takes them.
     pub announcements: RwSignal<Vec<String>>,
+    /// New messages from others not yet seen by the attention outside the view (the
+    /// unread count, notifications), taken from here by the open conversation's view.
+    pub arrivals: RwSignal<Vec<Arrival>>,
     /// Set when the server refused the token: the user must sign in again.
     pub auth_failed: RwSignal<bool>,
     /// Why the first page could not be loaded (it is retried by itself meanwhile).
@@ -94,6 +108,7 @@ impl ChatActions {
             to_bottom: RwSignal::new(0),
             incoming: RwSignal::new(0),
             announcements: RwSignal::new(Vec::new()),
+            arrivals: RwSignal::new(Vec::new()),
             auth_failed,
             load_error: RwSignal::new(None),
             draft: RwSignal::new(draft),
@@ -408,10 +423,12 @@ impl ChatActions {
 
     fn announce(&self, change: Change) {
         match change {
-            Change::NewFromOther { username, text } => {
+            Change::NewFromOther { id, username, text } => {
                 self.announcements
                     .update(|a| a.push(format!("{username}: {text}")));
                 self.incoming.update(|n| *n += 1);
+                self.arrivals
+                    .update(|a| a.push(Arrival { id, username, text }));
             }
             Change::NewFromMe => self.to_bottom.update(|n| *n += 1),
             Change::None | Change::Changed => {}

@@ -17,16 +17,18 @@ use leptos::prelude::*;
 
 /// Mounts the app into `element` with the embedder's options (the highest-priority
 /// configuration layer). `standalone` shows the conversation list and keeps the open
-/// conversation in the URL; a widget (`false`) does neither. Dropping the handle unmounts
-/// the app and stops its work.
+/// conversation in the URL; a widget (`false`) does neither, and tells its host the count
+/// of unread messages through `on_unread`. Dropping the handle unmounts the app and stops
+/// its work.
 pub fn mount_app(
     element: web_sys::HtmlElement,
     options: Layer,
     standalone: bool,
+    on_unread: Option<js_sys::Function>,
 ) -> Box<dyn std::any::Any> {
     console_error_panic_hook::set_once();
     Box::new(leptos::mount::mount_to(element, move || {
-        view! { <views::app::App options standalone /> }
+        view! { <views::app::App options standalone on_unread /> }
     }))
 }
 
@@ -41,6 +43,6 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.body())
     {
-        std::mem::forget(mount_app(body, Layer::default(), true));
+        std::mem::forget(mount_app(body, Layer::default(), true, None));
     }
 }

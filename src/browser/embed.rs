@@ -5,6 +5,7 @@
 
 use crate::core::config::Layer;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The global flag `embed.js` sets before it loads the wasm: the standalone `start()`
 /// must not mount the full app into the host page's `<body>`.
@@ -52,14 +53,19 @@ pub fn layer_from_options(options: &JsValue) -> Layer {
     }
 }
 
-/// Mounts a widget into `element` (inside the shadow root `embed.js` made).
+/// Mounts a widget into `element` (inside the shadow root `embed.js` made); the options'
+/// `onUnread` function hears the count of unread messages.
 #[wasm_bindgen]
 pub fn mount_widget(element: web_sys::HtmlElement, options: JsValue) -> WidgetHandle {
+    let on_unread = js_sys::Reflect::get(&options, &JsValue::from_str("onUnread"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     WidgetHandle {
         inner: Some(crate::mount_app(
             element,
             layer_from_options(&options),
             false,
+            on_unread,
         )),
     }
 }

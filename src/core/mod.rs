@@ -6,7 +6,7 @@
 //! date lines) and formats sizes and links; [`config`] settles the configuration layers
 //! (which token goes to which API); [`session`] keeps a tab's sign-in and whose drafts and
 //! unsent messages are whose; [`emoji`] names reaction glyphs; [`conversations`] keeps the
-//! conversation list's pages.
+//! conversation list's pages; [`unread`] counts what arrives while the reader looks away.
 
 pub mod config;
 pub mod conversations;
@@ -15,4 +15,5 @@ pub mod format;
 pub mod outbox;
 pub mod session;
 pub mod timeline;
+pub mod unread;
 pub mod window;

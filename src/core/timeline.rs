@@ -114,6 +114,8 @@ pub enum Change {
     None,
     /// A new message from someone else was added at the bottom.
     NewFromOther {
+        /// The message's id (its row key).
+        id: String,
         /// Sender's username.
         username: String,
         /// The text.
@@ -532,6 +534,7 @@ impl Timeline {
             Change::NewFromMe
         } else {
             Change::NewFromOther {
+                id: message.id.clone(),
                 username: message.contact.username.clone(),
                 text: message.message.clone(),
             }

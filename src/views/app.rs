@@ -2,6 +2,7 @@
 
 use crate::actions::ChatActions;
 use crate::browser::api::Client;
+use crate::browser::attention::Attention;
 use crate::browser::settings::{load_config, location_hash, replace_hash};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
@@ -29,8 +30,22 @@ pub fn App(
     options: Layer,
     /// The standalone page, not an embedded widget.
     standalone: bool,
+    /// The widget's host hears the count of unread messages here.
+    on_unread: Option<js_sys::Function>,
 ) -> impl IntoView {
     let config = LocalResource::new(move || load_config(options.clone(), standalone));
+    // The unread count and notifications outside the view; a widget counts while the
+    // focus is elsewhere, so it watches its own root.
+    let attention = Attention::new(standalone, on_unread);
+    provide_context(attention);
+    let root = NodeRef::<leptos::html::Div>::new();
+    if !standalone {
+        Effect::new(move || {
+            if let Some(el) = root.get() {
+                attention.watch_focus_in(el.into());
+            }
+        });
+    }
     let cache = ActionsCache::new();
     let auth_failed = RwSignal::new(false);
     let theme = move || config.map(|c| c.theme.clone()).flatten();
@@ -40,7 +55,7 @@ pub fn App(
         "pc-layout pc-layout--widget"
     };
     view! {
-        <div class="pc-app" data-theme=theme>
+        <div class="pc-app" data-theme=theme node_ref=root on:focusin=move |_| attention.seen()>
             <div class=layout>
                 <Suspense fallback=move || {
                     view! {
@@ -183,6 +198,7 @@ fn SignedIn(
     sign_out: Callback<()>,
 ) -> impl IntoView {
     let standalone = config.standalone;
+    let attention = expect_context::<Attention>();
     let current = RwSignal::new(config.conversation_id);
     // The conversations (standalone): a refused token shows the "Sign in again" banner;
     // once they are there, the first one opens when none is asked for.
@@ -262,13 +278,24 @@ fn SignedIn(
     // The open conversation never waits for the list: it shows while the list loads.
     view! {
         {standalone.then(|| view! {
-            <ConversationList
-                conversations=titles
-                current
-                on_end=more
-                loading_more
-                on_sign_out=sign_out
-            />
+            <ConversationList conversations=titles current on_end=more loading_more>
+                <Show when=move || attention.can_ask()>
+                    <button
+                        type="button"
+                        class="pc-button pc-button--quiet pc-convlist__account"
+                        on:click=move |_| attention.ask()
+                    >
+                        "Turn on notifications"
+                    </button>
+                </Show>
+                <button
+                    type="button"
+                    class="pc-button pc-button--quiet pc-convlist__account"
+                    on:click=move |_| sign_out.run(())
+                >
+                    "Sign out"
+                </button>
+            </ConversationList>
         })}
         <Frame standalone>
             {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}

@@ -151,7 +151,9 @@ pub fn Composer(
     if let Some(dropped) = dropped {
         Effect::new(move || {
             if dropped.with(|d| !d.is_empty()) {
-                let files = dropped.try_update_untracked(std::mem::take).unwrap_or_default();
+                let files = dropped
+                    .try_update_untracked(std::mem::take)
+                    .unwrap_or_default();
                 files.into_iter().for_each(upload);
             }
         });

@@ -1,5 +1,5 @@
 //! The conversation list (standalone app only): a `nav` of links named by title, loaded
-//! page by page as it scrolls, with the button "Sign out" at its foot.
+//! page by page as it scrolls, with the account's buttons at its foot.
 
 use crate::core::config::{fragment_with, percent_encode};
 pub use crate::core::conversations::ConversationItem;
@@ -43,9 +43,9 @@ pub fn ConversationList(
     /// A next page is loading.
     #[prop(optional, into)]
     loading_more: Signal<bool>,
-    /// Signs out: the button "Sign out" shows when given.
-    #[prop(optional, into)]
-    on_sign_out: Option<Callback<()>>,
+    /// What the list's foot holds (the account's buttons).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     // The infinite-scroll signal of the list: an empty item after the links, watched
     // within the list (the one observer leptos-use gives the feed too).
@@ -99,17 +99,7 @@ pub fn ConversationList(
                     <li class="pc-convlist__status" role="status">"Loading more conversations…"</li>
                 </Show>
             </ul>
-            {on_sign_out.map(|sign_out| view! {
-                <div class="pc-convlist__foot">
-                    <button
-                        type="button"
-                        class="pc-button pc-button--quiet pc-convlist__signout"
-                        on:click=move |_| sign_out.run(())
-                    >
-                        "Sign out"
-                    </button>
-                </div>
-            })}
+            {children.map(|children| view! { <div class="pc-convlist__foot">{children()}</div> })}
         </nav>
     }
 }

@@ -2,6 +2,7 @@
 //! commands, live updates and unsent messages.
 
 use crate::actions::{ChatActions, LiveSink};
+use crate::browser::attention::{Attention, APP_TITLE};
 use crate::browser::live::{self, Live};
 use crate::core::timeline::Timeline;
 use crate::views::composer::{files_of, Composer};
@@ -9,9 +10,28 @@ use crate::views::error_banner::ErrorBanner;
 use crate::views::message_list::MessageList;
 use leptos::prelude::*;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
 /// The heading of a conversation without a title, or whose title has not loaded yet.
 pub const UNTITLED: &str = "Conversation";
+
+/// Brings the newest messages into view and focuses the message `id` (a notification was
+/// clicked).
+fn show_message(actions: ChatActions, id: String) {
+    actions.to_bottom.update(|n| *n += 1);
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            let article = document()
+                .query_selector(&format!("article[data-key=\"{id}\"]"))
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(article) = article {
+                let _ = article.focus();
+            }
+        });
+    });
+}
 
 /// The view of the conversation of `actions`: heading with its title, its banners (a
 /// failed command, a first page that could not be loaded), the feed and the composer.
@@ -48,6 +68,29 @@ pub fn ConversationView(
             live.try_set_value(Some(handle));
         }
     });
+    // Outside the view: the document title names the conversation, and what arrives while
+    // the reader looks away is counted and notified; a notification's click opens the
+    // newest messages with that one focused.
+    if let Some(attention) = use_context::<Attention>() {
+        Effect::new(move || title.with(|t| attention.set_title(t)));
+        Effect::new(move || {
+            if actions.arrivals.with(Vec::is_empty) {
+                return;
+            }
+            let arrived = actions
+                .arrivals
+                .try_update_untracked(std::mem::take)
+                .unwrap_or_default();
+            for arrival in arrived {
+                let id = arrival.id.clone();
+                attention.arrived(&arrival, move || show_message(actions, id.clone()));
+            }
+        });
+        on_cleanup(move || {
+            attention.set_title(APP_TITLE);
+            attention.seen();
+        });
+    }
     let online = window_event_listener(leptos::ev::online, move |_| {
         actions.load();
         actions.retry_all();
@@ -79,8 +122,11 @@ pub fn ConversationView(
     let dropped = RwSignal::new_local(Vec::<web_sys::File>::new());
     let dragging = RwSignal::new(0u32);
     let carries_files = |ev: &web_sys::DragEvent| {
-        ev.data_transfer()
-            .is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+        ev.data_transfer().is_some_and(|d| {
+            d.types()
+                .iter()
+                .any(|t| t.as_string().as_deref() == Some("Files"))
+        })
     };
     let on_drag_enter = move |ev: web_sys::DragEvent| {
         if carries_files(&ev) {

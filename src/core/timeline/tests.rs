@@ -230,6 +230,7 @@ fn others_messages_go_above_pending_sends() {
     assert_eq!(
         change,
         Change::NewFromOther {
+            id: "f1".into(),
             username: "FrankMcCallister".into(),
             text: "see you at 8".into()
         }
@@ -626,6 +627,7 @@ fn reconcile_adds_refreshes_and_removes_without_duplicates() {
     assert_eq!(ids(&t), ["m0", "m1", "m3", "n1", "cid1"]);
     assert_eq!(text(&t, "m1"), "edited");
     assert!(changes.contains(&Change::NewFromOther {
+        id: "n1".into(),
         username: "FrankMcCallister".into(),
         text: "new".into(),
     }));
