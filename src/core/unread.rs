@@ -85,8 +85,14 @@ mod tests {
         assert_eq!(notification_body("see you\n at 8"), "see you at 8");
         let long = "word ".repeat(60);
         let body = notification_body(&long);
-        assert_eq!(body.chars().count(), NOTIFICATION_CHARS - 1);
+        assert_eq!(body.chars().count(), NOTIFICATION_CHARS);
         assert!(body.ends_with("word…"));
+        let spaced = format!("{} tail", "x".repeat(NOTIFICATION_CHARS - 2));
+        assert_eq!(
+            notification_body(&spaced),
+            format!("{}…", "x".repeat(NOTIFICATION_CHARS - 2)),
+            "no space before the cut"
+        );
         assert_eq!(
             notification_body(&"é".repeat(150)).chars().count(),
             NOTIFICATION_CHARS
