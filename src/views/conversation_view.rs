@@ -18,7 +18,10 @@ pub const UNTITLED: &str = "Conversation";
 /// Brings the newest messages into view and focuses the message `id` (a notification was
 /// clicked).
 fn show_message(actions: ChatActions, id: String) {
-    actions.to_bottom.update(|n| *n += 1);
+    // The conversation may have been closed since: then there is nothing to show.
+    if actions.to_bottom.try_update(|n| *n += 1).is_none() {
+        return;
+    }
     request_animation_frame(move || {
         request_animation_frame(move || {
             let article = document()

@@ -47,9 +47,10 @@ pub fn MessageText(
             return;
         }
         text.track();
+        // The row may be gone by then (the feed's window moved): nothing to read.
         request_animation_frame(move || {
-            if let Some(el) = paragraph.get_untracked() {
-                if !expanded.get_untracked() {
+            if let Some(el) = paragraph.try_get_untracked().flatten() {
+                if expanded.try_get_untracked() == Some(false) {
                     hides_text.try_set(overflows(&el));
                 }
             }
