@@ -164,6 +164,25 @@ async fn a_date_line_stands_above_the_first_message_of_each_day() {
 }
 
 #[wasm_bindgen_test]
+async fn a_new_messages_line_stands_above_the_first_unread_message_from_others() {
+    let root = mount_feed(false).await;
+    let feed = the_feed(&root);
+    let lines = all(&feed, ".pc-unread");
+    assert_eq!(lines.len(), 1, "one \"New messages\" line");
+    assert_eq!(text(&lines[0]), "New messages");
+    assert_eq!(attr(&lines[0], "aria-hidden"), "true");
+    let next = lines[0]
+        .next_element_sibling()
+        .expect("an article after the line");
+    assert_eq!(next.tag_name(), "ARTICLE");
+    assert!(
+        text(&next).contains("the newest"),
+        "Frank's messages before the caller's own newest one were seen: {}",
+        text(&next)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_beginning_shows_only_when_no_older_messages_remain() {
     let root = mount_feed(false).await;
     let feed = the_feed(&root);

@@ -12,8 +12,8 @@ pub fn DayLine(
     ts: Timestamp,
 ) -> impl IntoView {
     view! {
-        <div class="pc-day" aria-hidden="true">
-            <span class="pc-day__label">{time::day(ts)}</span>
+        <div class="pc-line pc-day" aria-hidden="true">
+            <span class="pc-line__label">{time::day(ts)}</span>
         </div>
     }
 }

@@ -176,7 +176,7 @@ fn row_top(article: &web_sys::HtmlElement) -> f64 {
     let mut first: web_sys::Element = article.clone().into();
     while let Some(prev) = first
         .previous_element_sibling()
-        .filter(|prev| prev.class_list().contains("pc-day"))
+        .filter(|prev| prev.class_list().contains("pc-line"))
     {
         first = prev;
     }

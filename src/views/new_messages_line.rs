@@ -9,8 +9,8 @@ use leptos::prelude::*;
 #[component]
 pub fn NewMessagesLine() -> impl IntoView {
     view! {
-        <div class="pc-day pc-unread" aria-hidden="true">
-            <span class="pc-day__label">"New messages"</span>
+        <div class="pc-line pc-unread" aria-hidden="true">
+            <span class="pc-line__label">"New messages"</span>
         </div>
     }
 }
