@@ -17,6 +17,60 @@
 const BASE = new URL('./', import.meta.url);
 const THEMES = ['light', 'dark'];
 
+/**
+ * The loading shell's rules, until main.css has arrived: the widget's frame in the theme's
+ * colours (those of main.css; a host's `--pc-*` properties apply). A constructed sheet, so a
+ * host page's CSP without 'unsafe-inline' styles allows it.
+ */
+const SHELL_CSS = `
+:host { display: block; height: 560px; }
+.pc-shell { height: 100%; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--pc-fg, #1b1d22); background: var(--pc-bg, #fff); }
+.pc-shell .pc-muted { padding: 8px; color: var(--pc-muted, #5c6270); }
+@media (prefers-color-scheme: dark) {
+  :host(:not([data-theme="light"])) .pc-shell { color: var(--pc-fg, #e8eaef); background: var(--pc-bg, #15171c); }
+  :host(:not([data-theme="light"])) .pc-shell .pc-muted { color: var(--pc-muted, #a3a9b6); }
+}
+:host([data-theme="dark"]) .pc-shell { color: var(--pc-fg, #e8eaef); background: var(--pc-bg, #15171c); }
+:host([data-theme="dark"]) .pc-shell .pc-muted { color: var(--pc-muted, #a3a9b6); }
+`;
+let shellSheet;
+
+/** Gives `root` the shell's rules (once a page), where constructed sheets exist. */
+function adoptShellSheet(root) {
+  if (!('adoptedStyleSheets' in root)) return;
+  if (!shellSheet) {
+    shellSheet = new CSSStyleSheet();
+    shellSheet.replaceSync(SHELL_CSS);
+  }
+  if (!root.adoptedStyleSheets.includes(shellSheet)) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, shellSheet];
+  }
+}
+
+/** Takes the shell's rules away again once the app (and main.css) are there. */
+function dropShellSheet(root) {
+  if (shellSheet && 'adoptedStyleSheets' in root) {
+    root.adoptedStyleSheets = root.adoptedStyleSheets.filter((sheet) => sheet !== shellSheet);
+  }
+}
+
+/** The loading shell: the widget's frame, a region named "Chat", and its status line. */
+function loadingShell() {
+  const app = document.createElement('div');
+  app.className = 'pc-app pc-shell';
+  const layout = app.appendChild(document.createElement('div'));
+  layout.className = 'pc-layout pc-layout--widget';
+  const frame = layout.appendChild(document.createElement('section'));
+  frame.className = 'pc-main';
+  frame.setAttribute('aria-label', 'Chat');
+  const line = frame.appendChild(document.createElement('p'));
+  line.className = 'pc-muted';
+  line.setAttribute('role', 'status');
+  line.textContent = 'Loading messages…';
+  return app;
+}
+
 /** The live mount of each element, so mounting again replaces it. */
 const mounts = new WeakMap();
 let app;
@@ -76,6 +130,9 @@ export function mount(target, options = {}) {
   const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
   const container = document.createElement('div');
   container.className = 'pc-embed';
+  // Shown at once, before the wasm and the stylesheet arrive; the app takes its place.
+  adoptShellSheet(root);
+  container.append(loadingShell());
   root.append(container);
 
   const theme = nonBlank(options.theme);
@@ -106,7 +163,11 @@ export function mount(target, options = {}) {
   const handle = {
     onunread: typeof options.onUnread === 'function' ? options.onUnread : null,
     ready: Promise.all([loadApp(), stylesheet(root)]).then(([bindings]) => {
-      if (!gone) widget = bindings.mount_widget(container, settings);
+      if (!gone) {
+        container.replaceChildren();
+        dropShellSheet(root);
+        widget = bindings.mount_widget(container, settings);
+      }
       return handle;
     }),
     unmount() {

@@ -32,6 +32,9 @@ pub fn mount_app(
     }))
 }
 
+/// The id of the loading shell in `index.html`, painted before the wasm arrives.
+const SHELL_ID: &str = "pc-shell";
+
 /// The standalone page: mounts into the document body (not when `embed.js` loaded the
 /// wasm: the widget mounts itself through [`browser::embed::mount_widget`]).
 pub fn start() {
@@ -39,10 +42,15 @@ pub fn start() {
     if browser::embed::loaded_by_embed() {
         return;
     }
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // The loading shell of index.html gives way to the app's first view, the same frame
+    // and line, in the same frame of the browser.
+    if let Some(shell) = document.get_element_by_id(SHELL_ID) {
+        shell.remove();
+    }
+    if let Some(body) = document.body() {
         std::mem::forget(mount_app(body, Layer::default(), true, None));
     }
 }

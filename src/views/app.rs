@@ -60,7 +60,7 @@ pub fn App(
                 <Suspense fallback=move || {
                     view! {
                         <Frame standalone>
-                            <p class="pc-muted" role="status">"Loading…"</p>
+                            <p class="pc-muted" role="status">"Loading messages…"</p>
                         </Frame>
                     }
                 }>
