@@ -23,15 +23,27 @@ function describe(role, name, scope) {
 }
 
 /**
- * Opens a session on a running driver. `window` is { width, height } of the browser window.
- * Returns a Page.
+ * Opens a session on a running driver. `viewport` is { width, height } of the page's
+ * viewport (the window is sized around it, its toolbars differing by engine). Returns a Page.
  */
-export async function openSession(driverHandle, { window = { width: 1024, height: 768 } } = {}) {
+export async function openSession(driverHandle, { viewport = { width: 1024, height: 768 } } = {}) {
   const executor = new Executor(new HttpClient(driverHandle.url));
   const driver = WebDriver.createSession(executor, new Capabilities(driverHandle.capabilities));
   await driver.getSession();
   await driver.manage().setTimeouts({ script: 15000, pageLoad: 30000, implicit: 0 });
-  await driver.manage().window().setRect({ x: 0, y: 0, ...window });
+  const window = driver.manage().window();
+  await window.setRect({ x: 0, y: 0, ...viewport });
+  const inner = await driver.executeScript('return [innerWidth, innerHeight]');
+  await window.setRect({
+    width: 2 * viewport.width - inner[0],
+    height: 2 * viewport.height - inner[1],
+  });
+  const got = await driver.executeScript('return [innerWidth, innerHeight]');
+  if (got[0] !== viewport.width || got[1] !== viewport.height) {
+    await driver.quit();
+    // Windows have a minimum width: here 500 px in headless Firefox, 447 px in MiniBrowser.
+    throw new Error(`${driverHandle.engine}: asked for a ${viewport.width}×${viewport.height} viewport, got ${got[0]}×${got[1]}`);
+  }
   return new Page(driver, driverHandle.engine);
 }
 

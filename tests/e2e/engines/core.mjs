@@ -48,6 +48,7 @@ function sampleTop(id, ms) {
 
 export function coreTests(engine, options = {}) {
   const env = engineSuite(engine, options);
+  const tag = options.label ?? engine;
   const page = () => env.page;
 
   /** Waits for the one article holding `text` to have data-status `status`; returns it. */
@@ -70,7 +71,7 @@ export function coreTests(engine, options = {}) {
     assert.deepEqual(await page().errors(), [], 'no console errors, uncaught errors or rejections');
   }
 
-  test(`${engine}: opens at the newest message`, env.wrap(async () => {
+  test(`${tag}: opens at the newest message`, env.wrap(async () => {
     const feed = await env.openChat();
     const newest = (await env.server.apiOk(KEVIN.token, 'GET', `/messages?conversation_id=${CONVERSATION}&limit=1`)).data[0];
     const bubble = await page().until(() => page().article(feed, newest.id), `the newest message ${newest.id} in the feed`);
@@ -88,7 +89,7 @@ export function coreTests(engine, options = {}) {
     await noErrors();
   }));
 
-  test(`${engine}: Enter sends; the bubble ends "sent" and the server holds it once`, env.wrap(async () => {
+  test(`${tag}: Enter sends; the bubble ends "sent" and the server holds it once`, env.wrap(async () => {
     const feed = await env.openChat();
     const text = uniq(`${engine} send`);
     const composer = await page().byRole('textbox', 'Message');
@@ -101,7 +102,7 @@ export function coreTests(engine, options = {}) {
     await noErrors();
   }));
 
-  test(`${engine}: scrolling to the top loads older pages and the top article stays put`, env.wrap(async () => {
+  test(`${tag}: scrolling to the top loads older pages and the top article stays put`, env.wrap(async (t) => {
     const feed = await env.openChat();
     const scroller = await page().run(feedScroller, feed);
     for (let load = 1; load <= 2; load++) {
@@ -110,14 +111,15 @@ export function coreTests(engine, options = {}) {
       try {
         const before = await page().run(scrollToTopAndAnchor, scroller);
         assert.ok(before?.id, `an article in view at the top (load ${load})`);
-        await page().until(async () => {
-          const pos = await page().run((id) => Number(document.querySelector(`article[data-message-id="${id}"]`)
+        const pos = await page().until(async () => {
+          const now = await page().run((id) => Number(document.querySelector(`article[data-message-id="${id}"]`)
             ?.getAttribute('aria-posinset')), before.id);
-          return pos > before.pos;
+          return now > before.pos && now;
         }, `older messages above ${before.id} (load ${load})`, 15000);
         const tops = await page().run(sampleTop, before.id, 500);
         assert.ok(tops?.length, `the anchor ${before.id} is still in the feed`);
         const worst = Math.max(...tops.map((t) => Math.abs(t - before.top)));
+        t.diagnostic(`load ${load}: ${pos - before.pos} older messages above ${before.id}, which moved at most ${worst.toFixed(2)} px in ${tops.length} frames`);
         assert.ok(worst <= 1, `load ${load}: the top article moved ${worst.toFixed(2)} px (before ${before.top}, after ${tops.join(', ')})`);
       } finally {
         await env.server.setFaults({});
@@ -126,7 +128,7 @@ export function coreTests(engine, options = {}) {
     await noErrors();
   }));
 
-  test(`${engine}: react, edit and delete`, env.wrap(async () => {
+  test(`${tag}: react, edit and delete`, env.wrap(async () => {
     const fromFrank = await env.server.send(FRANK.token, uniq(`${engine} react to me`));
     const mine = await env.server.send(KEVIN.token, uniq(`${engine} edit me`));
     const doomed = await env.server.send(KEVIN.token, uniq(`${engine} delete me`));
@@ -178,7 +180,7 @@ export function coreTests(engine, options = {}) {
     await noErrors();
   }));
 
-  test(`${engine}: the widget on embed-demo.html shows messages and sends`, env.wrap(async () => {
+  test(`${tag}: the widget on embed-demo.html shows messages and sends`, env.wrap(async () => {
     await page().open(`${env.server.url}/embed-demo.html`);
     const host = await page().until(() => page().run(() => document.querySelector('#support-chat')?.shadowRoot
       && document.querySelector('#support-chat')), 'the widget\'s shadow root');

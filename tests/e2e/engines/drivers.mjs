@@ -75,6 +75,17 @@ function freePort() {
   });
 }
 
+// A signal (Ctrl+C, a runner's SIGTERM) ends node without its 'exit' event, which stops the
+// drivers here and the server in harness.mjs: turn such a signal into an exit.
+let exitsOnSignals = false;
+function exitOnSignals() {
+  if (exitsOnSignals) return;
+  exitsOnSignals = true;
+  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+    process.once(signal, () => process.exit(128 + number));
+  }
+}
+
 function killGroup(child, signal) {
   try {
     process.kill(-child.pid, signal);
@@ -109,6 +120,7 @@ export async function startDriver(engine) {
   });
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.on('exit', killOnExit);
+  exitOnSignals();
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async () => {

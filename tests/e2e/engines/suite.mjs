@@ -1,15 +1,16 @@
 // One spec file's environment for an engine: the real protocol-server (harness.mjs
 // startServer: loopback, free port, demo seed, --static dist, --test-control), the engine's
 // driver and one browser session, all stopped after the file (also when tests fail). The
-// window size is an option, so a layout (a phone's, say) can get its own spec file:
-//   const env = engineSuite('webkit', { window: { width: 390, height: 844 } });
+// viewport size is an option (default 1024×768, as in the Chromium suite), so a layout (a
+// phone's, say) can get its own spec file:
+//   const env = engineSuite('webkit', { viewport: { width: 390, height: 844 }, label: 'webkit-phone' });
 
 import { before, after, beforeEach } from 'node:test';
 import { startServer, KEVIN, CONVERSATION } from '../lib/harness.mjs';
 import { startDriver } from './drivers.mjs';
 import { openSession } from './browser.mjs';
 
-export function engineSuite(engine, { window, label = engine } = {}) {
+export function engineSuite(engine, { viewport, label = engine } = {}) {
   const name = `engines-${label}`;
   const env = {
     engine,
@@ -38,7 +39,7 @@ export function engineSuite(engine, { window, label = engine } = {}) {
   before(async () => {
     env.server = await startServer({ name });
     env.driver = await startDriver(engine);
-    env.page = await openSession(env.driver, { window });
+    env.page = await openSession(env.driver, { viewport });
   }, { timeout: 120000 });
   beforeEach(async () => {
     if (env.server) await env.server.setFaults({});
