@@ -89,7 +89,7 @@ ensure_geckodriver() {
 }
 
 ensure_webkit() {
-  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ]; then
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ] || [ ! -x /usr/bin/xauth ]; then
     say "Installing WebKitGTK's WebDriver and Xvfb from Debian"
     apt_install webkit2gtk-driver xvfb xauth
   fi

@@ -59,6 +59,7 @@ export class Page {
     await this.driver.get('about:blank');
     await this.driver.get(url);
     await this.run(recordErrors);
+    await this.run((u) => console.info(`[engines] opened ${u}`), url);
   }
 
   /** Runs a self-contained function in the page with JSON or element arguments. */

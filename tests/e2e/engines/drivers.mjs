@@ -45,7 +45,18 @@ export const ENGINES = {
       'moz:firefoxOptions': {
         binary: browser,
         args: ['-headless'],
-        prefs: { 'intl.accept_languages': 'en-US', 'app.update.enabled': false },
+        prefs: {
+          'intl.accept_languages': 'en-US',
+          'app.update.enabled': false,
+          // Anything but loopback goes to a dead proxy: the browser only talks to the tests.
+          'network.proxy.type': 1,
+          'network.proxy.http': '127.0.0.1',
+          'network.proxy.http_port': 9,
+          'network.proxy.ssl': '127.0.0.1',
+          'network.proxy.ssl_port': 9,
+          // The page's console goes to the driver's log (test-results/engines-firefox-driver.log).
+          'devtools.console.stdout.content': true,
+        },
       },
     }),
     install: 'scripts/lib.sh ensure_firefox and ensure_geckodriver',
