@@ -54,12 +54,51 @@ ensure_node_tools() {
   fi
 }
 
+# apt-get install, after one apt-get update per run of a script.
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then
+    as_root apt-get update
+    APT_UPDATED=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "Installing Chromium and ChromeDriver from Debian"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    apt_install chromium chromium-driver
   fi
+}
+
+# Firefox ESR, geckodriver, WebKitGTK's WebDriver and Xvfb for the e2e core in other engines
+# (tests/e2e/engines). Browsers come from Debian only; geckodriver is built from crates.io.
+GECKODRIVER_VERSION="0.37.1"
+ensure_firefox() {
+  if [ ! -x /usr/bin/firefox-esr ]; then
+    say "Installing Firefox ESR from Debian"
+    apt_install firefox-esr
+  fi
+}
+
+ensure_geckodriver() {
+  if [ "$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}')" != "$GECKODRIVER_VERSION" ]; then
+    say "Installing geckodriver $GECKODRIVER_VERSION (about 4 minutes on 2 cores, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+  fi
+}
+
+ensure_webkit() {
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ] || [ ! -x /usr/bin/xauth ]; then
+    say "Installing WebKitGTK's WebDriver and Xvfb from Debian"
+    apt_install webkit2gtk-driver xvfb xauth
+  fi
+}
+
+ensure_engines() {
+  ensure_firefox
+  ensure_geckodriver
+  ensure_webkit
 }
 
 ensure_build_tools() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy (warnings are errors), the Rust tests of the whole
 # workspace (server over real SQLite), the app's component tests and end-to-end tests in
-# headless Chromium, and the size budget. Installs what is missing first.
+# headless Chromium, the end-to-end core in Firefox ESR and WebKitGTK, and the size budget.
+# Installs what is missing first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
@@ -31,6 +32,10 @@ scripts/size.sh --check
 
 say "End-to-end tests in headless Chromium against protocol-server"
 (cd tests/e2e && { [ -d node_modules ] && npm ls --silent >/dev/null 2>&1 || npm ci --no-audit --no-fund; } && npm test)
+
+say "End-to-end core in Firefox ESR (headless) and WebKitGTK (Xvfb) through W3C WebDriver"
+ensure_engines
+(cd tests/e2e && npm run test:engines)
 
 # The quick benchmark (fewer runs, 2,000 messages): a broken budget fails the run.
 say "Benchmark, quick (budgets)"
