@@ -7,6 +7,10 @@
 //    `--minify-imports-and-exports-and-modules` pass (the one emscripten uses for this) gives
 //    them short names and prints the mapping; the same mapping is applied to the glue.
 // 2. terser minifies the glue (trunk's own minifier gives up on it) and boot.js/embed.js.
+// 3. Every file the browser loads gets its gzip (-9) and brotli (quality 11) copy beside it
+//    (`main.css.gz`, `main.css.br`): protocol-server and static hosts that look for them
+//    (nginx `gzip_static`, Caddy `precompressed`) send them as they are, compressed once at
+//    the best level instead of at every request. Not config.json, which operators edit.
 //
 // Every step checks what it rewrote: a name the glue uses that the mapping lacks, or a
 // mapping the glue does not use, stops the build instead of shipping a broken app.
@@ -14,6 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { minify } from 'terser';
 
 const GLUE = 'protocol-chat.js';
@@ -28,6 +33,9 @@ const FEATURES = [
   '--enable-nontrapping-float-to-int',
   '--enable-mutable-globals',
 ];
+
+// What gets compressed copies (README "Deploy"): everything loaded as text or wasm.
+const COMPRESSED = /\.(html|js|css|wasm|svg)$/;
 
 function fail(message) {
   console.error(`finish-build: ${message}`);
@@ -108,3 +116,21 @@ for (const file of [GLUE, ...SCRIPTS]) {
   const full = path.join(staging, file);
   if (fs.existsSync(full)) await minifyScript(full);
 }
+
+/** Writes the gzip and brotli copies of every file in `dir` that COMPRESSED names. */
+function writeCompressedCopies(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    if (!COMPRESSED.test(name)) continue;
+    const body = fs.readFileSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, `${name}.gz`), zlib.gzipSync(body, { level: 9 }));
+    const brotli = zlib.brotliCompressSync(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    });
+    fs.writeFileSync(path.join(dir, `${name}.br`), brotli);
+  }
+}
+
+writeCompressedCopies(staging);

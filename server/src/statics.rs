@@ -1,7 +1,8 @@
 //! The app's own files (`--static`), served with security headers: a
 //! Content-Security-Policy for the server's own origin (README "Deploy"; plus the API
 //! origin a `config.json` there names), `X-Content-Type-Options: nosniff`, no referrer, and
-//! framing only by the origins `--frame-ancestor` allows. A missing file is a small text 404.
+//! framing only by the origins `--frame-ancestor` allows; a file's precompressed copy where
+//! the build made one and the browser accepts it. A missing file is a small text 404.
 
 use std::path::Path;
 
@@ -55,7 +56,10 @@ pub fn router(dir: &Path, frame_ancestors: &[String]) -> Router {
     let policy = content_security_policy(configured_api_origin(dir).as_deref(), frame_ancestors);
     let policy = HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"));
+    // The build's brotli and gzip copies (`x.br`, `x.gz`) go to browsers that accept them.
     let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .call_fallback_on_method_not_allowed(true)
         .not_found_service(not_found.into_service());
     Router::new()

@@ -470,6 +470,50 @@ async fn static_app_is_served_without_shadowing_the_api() {
 }
 
 #[tokio::test]
+async fn static_files_go_out_precompressed_to_browsers_that_accept_it() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<h1>Protocol Chat</h1>").unwrap();
+    std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
+    std::fs::write(site.path().join("app.js.gz"), b"gzip copy").unwrap();
+    std::fs::write(site.path().join("app.js.br"), b"brotli copy").unwrap();
+    let settings = protocol_server::Settings {
+        static_dir: Some(site.path().to_owned()),
+        ..Default::default()
+    };
+    let h = Harness::with(settings, protocol_server::faults::FaultSettings::default());
+    let fetch = |path: &'static str, encoding: &'static str| {
+        let h = &h;
+        async move {
+            h.call(
+                Method::GET,
+                path,
+                None,
+                &[("accept-encoding", encoding)],
+                None,
+                Body::empty(),
+            )
+            .await
+        }
+    };
+    let brotli = fetch("/app.js", "gzip, deflate, br").await;
+    assert_eq!(brotli.status, StatusCode::OK);
+    assert_eq!(brotli.header("content-encoding"), "br");
+    assert_eq!(&brotli.body[..], b"brotli copy");
+    assert!(brotli.header("content-type").contains("javascript"));
+    assert!(!brotli.header("content-security-policy").is_empty());
+    let gzip = fetch("/app.js", "gzip").await;
+    assert_eq!(gzip.header("content-encoding"), "gzip");
+    assert_eq!(&gzip.body[..], b"gzip copy");
+    let plain = fetch("/app.js", "identity").await;
+    assert_eq!(plain.header("content-encoding"), "");
+    assert_eq!(&plain.body[..], b"console.log(1)");
+    // No copy beside it: the file as it is, whatever the browser accepts.
+    let index = fetch("/", "gzip, br").await;
+    assert_eq!(index.header("content-encoding"), "");
+    assert_eq!(&index.body[..], b"<h1>Protocol Chat</h1>");
+}
+
+#[tokio::test]
 async fn token_command_creates_a_contact_with_conversations() {
     use protocol_server::cli::{create_token, TokenArgs};
     let h = Harness::demo();
