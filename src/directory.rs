@@ -97,6 +97,23 @@ impl ConversationDirectory {
         });
     }
 
+    /// Loads the title of the one conversation `id` as the directory's only item (the
+    /// widget, which shows no list but names its conversation). A failure leaves the
+    /// generic title; the feed says what is wrong with the network.
+    pub fn load_one(&self, id: String) {
+        let this = *self;
+        spawn_local(async move {
+            let client = this.client.get_value();
+            let Ok(conversation) = client.conversation(&id).await else {
+                return;
+            };
+            if let Ok(Some(title)) = this.title(&client, &conversation).await {
+                this.pages
+                    .try_update(|p| p.first_loaded(vec![ConversationItem { id, title }], false));
+            }
+        });
+    }
+
     /// Loads the next page, unless the first is not there yet, one is loading or none is
     /// left. A failure leaves the list as it is (the next scroll asks again).
     pub async fn load_next(&self) {

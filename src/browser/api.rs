@@ -300,6 +300,15 @@ impl Client {
         self.get(&path).await
     }
 
+    /// One conversation, for the widget's title (it has no conversation list).
+    pub async fn conversation(&self, id: &str) -> Result<Conversation, ApiError> {
+        self.get(&format!(
+            "/conversations/{}",
+            crate::core::config::percent_encode(id)
+        ))
+        .await
+    }
+
     /// One contact, for the title of a conversation with someone not among the first
     /// contacts.
     pub async fn contact(&self, id: &str) -> Result<ContactDetails, ApiError> {

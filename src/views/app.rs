@@ -213,6 +213,8 @@ fn SignedIn(
     let load_list = move || directory.load(auth_failed, opened_first);
     if standalone {
         load_list();
+    } else if let Some(id) = current.get_untracked() {
+        directory.load_one(id);
     }
     // A refused token (whichever request found it), else a list that could not be loaded
     // (it keeps trying by itself; "Retry" tries at once).

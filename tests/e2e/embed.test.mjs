@@ -112,6 +112,11 @@ test('script tag on a hostile host page of another origin: the widget works in a
   assert.equal(await chat.evaluate((el) => !!el.shadowRoot.querySelector('[role="feed"]')), true, 'the feed is inside it');
   assert.equal(await page.getByRole('navigation', { name: 'Conversations' }).count(), 0, 'no conversation list in the widget');
   assert.ok(await chat.getByRole('heading').first().isVisible(), 'the conversation title shows');
+  // Named as in the standalone app, though the widget has no conversation list.
+  await waitUntil(async () => (await chat.getByRole('heading').first().innerText()).trim() === 'Frank McCallister', {
+    timeout: 10000,
+    message: 'the widget\'s heading to show the conversation title',
+  });
 
   // Sized by its container (host.css: 420×560) despite `div { display: inline }`.
   const box = await chat.boundingBox();
