@@ -422,7 +422,12 @@ impl Client {
         conversation_id: &str,
         on_progress: impl Fn(f64) + 'static,
     ) -> Result<Attachment, ApiError> {
-        let js = |e: wasm_bindgen::JsValue| ApiError::Network(format!("{e:?}"));
+        let js = |e: wasm_bindgen::JsValue| {
+            let message = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()));
+            ApiError::Network(message.or_else(|| e.as_string()).unwrap_or_default())
+        };
         let form = web_sys::FormData::new().map_err(js)?;
         form.append_with_blob_and_filename("file", file, &file.name())
             .map_err(js)?;
