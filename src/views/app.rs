@@ -3,7 +3,10 @@
 use crate::actions::ChatActions;
 use crate::browser::api::Client;
 use crate::browser::attention::Attention;
-use crate::browser::settings::{load_config, location_hash, replace_hash};
+use crate::browser::settings::{
+    entry_mark, go_back, load_config, location_hash, mark_entry, push_entry, replace_hash,
+    FROM_LIST_ENTRY, LIST_ENTRY,
+};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::core::conversations::ConversationItem;
@@ -16,6 +19,7 @@ use crate::views::sign_in::SignIn;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 /// The sentence of the banner shown when the server refused the token.
 const SESSION_EXPIRED: &str =
@@ -242,9 +246,36 @@ fn SignedIn(
         }
     });
     on_cleanup(move || online.remove());
+    // Phones show the list or the conversation (the stylesheet decides by width): the list
+    // when the URL names no conversation, or on the list's own history entry. Opening one
+    // from the list adds a history entry, so the browser's back button returns to it.
+    let list_screen = RwSignal::new(standalone && opens_on_list());
+    let open_from_list = Callback::new(move |id: String| {
+        let from_list = list_screen.get_untracked();
+        let other = current.with_untracked(|c| c.as_deref() != Some(id.as_str()));
+        if from_list || other {
+            let fragment = fragment_with(&location_hash(), "conversation", Some(&id));
+            push_entry(Some(&fragment), from_list.then_some(FROM_LIST_ENTRY));
+        }
+        if other {
+            current.set(Some(id));
+        }
+        list_screen.set(false);
+    });
+    // "Conversations": back to the list's entry when the conversation was opened from it,
+    // else a new entry for the list.
+    let to_list = Callback::new(move |()| {
+        if entry_mark().as_deref() == Some(FROM_LIST_ENTRY) {
+            go_back();
+        } else {
+            push_entry(None, Some(LIST_ENTRY));
+            list_screen.set(true);
+        }
+    });
     if standalone {
         // The open conversation is in the URL, so a reload or a shared link opens it; a
-        // link or the browser's back button changes the fragment, and that opens its one.
+        // link, the browser's back and forward buttons change the URL, and that opens its
+        // conversation and screen.
         Effect::new(move || {
             if let Some(id) = current.get() {
                 let hash = location_hash();
@@ -253,13 +284,28 @@ fn SignedIn(
                 }
             }
         });
-        let hashchange = window_event_listener(leptos::ev::hashchange, move |_| {
+        let follow_url = move || {
             let wanted = parse_fragment(&location_hash()).conversation_id;
             if wanted.is_some() && wanted != current.get_untracked() {
                 current.set(wanted);
             }
+            list_screen.set(entry_mark().as_deref() == Some(LIST_ENTRY));
+        };
+        let hashchange = window_event_listener(leptos::ev::hashchange, move |_| follow_url());
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| follow_url());
+        on_cleanup(move || {
+            hashchange.remove();
+            popstate.remove();
         });
-        on_cleanup(move || hashchange.remove());
+        // A screen that hid the focused control (a tapped link, "Conversations") hands the
+        // focus to the other one's first place.
+        Effect::new(move |shown: Option<bool>| {
+            let on_list = list_screen.get();
+            if shown.is_some_and(|shown| shown != on_list) {
+                request_animation_frame(move || focus_screen(on_list));
+            }
+            on_list
+        });
     }
     let open = move || match current.get() {
         Some(id) => {
@@ -271,36 +317,94 @@ fn SignedIn(
                         .map_or_else(|| UNTITLED.to_owned(), |c| c.title.clone())
                 })
             });
-            Either::Left(view! { <ConversationView actions title /> })
+            let on_back = standalone.then_some(to_list);
+            Either::Left(view! { <ConversationView actions title on_back /> })
         }
         None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
     };
+    let screen = move || {
+        standalone.then(|| {
+            if list_screen.get() {
+                "list"
+            } else {
+                "conversation"
+            }
+        })
+    };
     // The open conversation never waits for the list: it shows while the list loads.
     view! {
-        {standalone.then(|| view! {
-            <ConversationList conversations=titles current on_end=more loading_more>
-                <Show when=move || attention.can_ask()>
+        <div class="pc-screens" data-screen=screen>
+            {standalone.then(|| view! {
+                <ConversationList conversations=titles current on_end=more loading_more on_open=open_from_list>
+                    <Show when=move || attention.can_ask()>
+                        <button
+                            type="button"
+                            class="pc-button pc-button--quiet pc-convlist__account"
+                            on:click=move |_| attention.ask()
+                        >
+                            "Turn on notifications"
+                        </button>
+                    </Show>
                     <button
                         type="button"
                         class="pc-button pc-button--quiet pc-convlist__account"
-                        on:click=move |_| attention.ask()
+                        on:click=move |_| sign_out.run(())
                     >
-                        "Turn on notifications"
+                        "Sign out"
                     </button>
-                </Show>
-                <button
-                    type="button"
-                    class="pc-button pc-button--quiet pc-convlist__account"
-                    on:click=move |_| sign_out.run(())
-                >
-                    "Sign out"
-                </button>
-            </ConversationList>
-        })}
-        <Frame standalone>
-            {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
-            {banner}
-            {open}
-        </Frame>
+                </ConversationList>
+            })}
+            <Frame standalone>
+                {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
+                {banner}
+                {open}
+            </Frame>
+        </div>
+    }
+}
+
+/// Whether the phone layout opens on the conversation list: on the list's own history
+/// entry (a reload), or when the URL names no conversation (this entry becomes the list's).
+fn opens_on_list() -> bool {
+    let on_list = match entry_mark().as_deref() {
+        Some(mark) => mark == LIST_ENTRY,
+        None => parse_fragment(&location_hash()).conversation_id.is_none(),
+    };
+    if on_list {
+        mark_entry(LIST_ENTRY);
+    }
+    on_list
+}
+
+/// When the focused control is hidden (or none is), focuses the first place of the screen
+/// now shown: the open conversation's link on the list, the heading of the conversation.
+fn focus_screen(on_list: bool) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let hidden = |a: &web_sys::Element| {
+        let rect = a.get_bounding_client_rect();
+        rect.width() == 0.0 && rect.height() == 0.0
+    };
+    let lost = doc
+        .active_element()
+        .is_none_or(|a| hidden(&a) || doc.body().is_some_and(|b| a == *b));
+    if !lost {
+        return;
+    }
+    let selectors: &[&str] = if on_list {
+        &[
+            ".pc-convlist__link[aria-current=page]",
+            ".pc-convlist__link",
+        ]
+    } else {
+        &[".pc-conv__title"]
+    };
+    if let Some(el) = selectors
+        .iter()
+        .find_map(|s| doc.query_selector(s).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }
