@@ -4,7 +4,7 @@
 //! an edit, a reaction or a read mark re-renders only the part that shows it.
 
 use crate::actions::ChatActions;
-use crate::browser::time;
+use crate::browser::{pointer, time};
 use crate::core::format::initials;
 use crate::core::timeline::{RowView, Status};
 use crate::views::attachment_list::AttachmentList;
@@ -17,7 +17,7 @@ use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, KeyboardEvent};
+use web_sys::{Element, KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 /// Where a row sits in the feed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -128,6 +128,8 @@ pub fn MessageBubble(
     let delete_button = NodeRef::<html::Button>::new();
     let picker_open = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
+    // Escape on the article hides its actions until it is focused or tapped again.
+    let quiet = RwSignal::new(false);
     let editing = Memo::new(move |_| {
         actions.is_some_and(|a| {
             a.editing.with(|e| {
@@ -151,6 +153,16 @@ pub fn MessageBubble(
     let attachments = part(row, |r| &r.message.attachments);
 
     let focus_article = move || focus(article.get_untracked());
+    // Shows the actions again; on a touch screen, where they open in the flow under the
+    // message, the whole message comes into view.
+    let show_actions = move || {
+        quiet.set(false);
+        if let Some(el) = article.get_untracked().filter(|_| pointer::coarse()) {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    };
     // Back on the control that opened an overlay, or on the article.
     let focus_opener = move |opener: NodeRef<html::Button>| {
         if !focus(opener.get_untracked().map(Into::into)) {
@@ -190,12 +202,20 @@ pub fn MessageBubble(
     let on_toggle = Callback::new(move |name: String| commands.run(|a, k| a.react(k, &name)));
 
     // Escape anywhere in the bubble closes its picker and dialog; on one of its controls
-    // (that did not handle it itself) it also puts the focus back where it belongs.
+    // (that did not handle it itself) it also puts the focus back where it belongs; on the
+    // article itself it hides the actions.
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() != "Escape" {
             return;
         }
         let (picker, delete) = (picker_open.get_untracked(), confirm_delete.get_untracked());
+        let on_article = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.tag_name() == "ARTICLE");
+        if on_article && !picker && !delete {
+            quiet.set(true);
+        }
         if picker {
             picker_open.set(false);
         }
@@ -263,7 +283,15 @@ pub fn MessageBubble(
             data-status=move || status.get().as_str()
             aria-posinset=move || meta.with(|m| m.posinset)
             aria-setsize=move || meta.with(|m| m.setsize)
+            data-quiet=move || quiet.get().then_some("")
             on:keydown=on_keydown
+            on:focusin=move |_| show_actions()
+            on:click=move |_| show_actions()
+            // A long press shows this message's actions (as a tap does).
+            on:contextmenu=move |_| {
+                focus_article();
+                show_actions();
+            }
         >
             <div class="pc-msg__gutter">{avatar_view}</div>
             <div class=move || {
