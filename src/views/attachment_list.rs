@@ -1,10 +1,12 @@
 //! The files of a message: `role="list"` "Attachments"; images as lazy thumbnails with
-//! their space reserved, every file as a download link named by its filename, with type
-//! and human size. A `file_url` that is not `http`, `https` or same-origin relative
+//! their space reserved (a click or tap shows the image large, in an [`ImageDialog`]),
+//! every file as a download link named by its filename, with type and human size. A `file_url` that is not `http`, `https` or same-origin relative
 //! ([`safe_file_url`]) shows as a plain file name: no link, no image.
 
 use crate::core::format::{human_size, safe_file_url};
+use crate::views::image_dialog::ImageDialog;
 use leptos::either::Either;
+use leptos::html;
 use leptos::prelude::*;
 use protocol_api::Attachment;
 
@@ -44,16 +46,37 @@ pub fn AttachmentList(
 fn attachment_item(file: Attachment, api_base: &str) -> impl IntoView {
     let url = safe_file_url(api_base, &file.file_url);
     let thumb = url.clone().filter(|_| file.is_image()).map(|src| {
+        let open = RwSignal::new(false);
+        let opener = NodeRef::<html::Button>::new();
+        let on_close = Callback::new(move |()| {
+            open.set(false);
+            if let Some(opener) = opener.get_untracked() {
+                let _ = opener.focus();
+            }
+        });
+        let name = file.filename.clone();
+        let large = src.clone();
         view! {
-            <img
-                class="pc-attachment__thumb"
-                src=src
-                alt=file.filename.clone()
-                loading="lazy"
-                decoding="async"
-                width=THUMB_WIDTH
-                height=THUMB_HEIGHT
-            />
+            <button
+                type="button"
+                class="pc-attachment__open"
+                aria-haspopup="dialog"
+                node_ref=opener
+                on:click=move |_| open.set(true)
+            >
+                <img
+                    class="pc-attachment__thumb"
+                    src=src
+                    alt=name.clone()
+                    loading="lazy"
+                    decoding="async"
+                    width=THUMB_WIDTH
+                    height=THUMB_HEIGHT
+                />
+            </button>
+            <Show when=move || open.get()>
+                <ImageDialog src=large.clone() name=name.clone() on_close />
+            </Show>
         }
     });
     let name = match url {
