@@ -52,6 +52,18 @@ pub fn App(
     }
     let cache = ActionsCache::new();
     let auth_failed = RwSignal::new(false);
+    // Phones show the conversation list or the conversation (the stylesheet decides by
+    // width; the widget has no list).
+    let list_screen = RwSignal::new(false);
+    let screen = move || {
+        standalone.then(|| {
+            if list_screen.get() {
+                "list"
+            } else {
+                "conversation"
+            }
+        })
+    };
     let theme = move || config.map(|c| c.theme.clone()).flatten();
     let layout = if standalone {
         "pc-layout"
@@ -60,7 +72,7 @@ pub fn App(
     };
     view! {
         <div class="pc-app" data-theme=theme node_ref=root on:focusin=move |_| attention.seen()>
-            <div class=layout>
+            <div class=layout data-screen=screen>
                 <Suspense fallback=move || {
                     view! {
                         <Frame standalone>
@@ -68,7 +80,9 @@ pub fn App(
                         </Frame>
                     }
                 }>
-                    {move || config.get().map(|config| view! { <Session config cache auth_failed /> })}
+                    {move || {
+                        config.get().map(|config| view! { <Session config cache auth_failed list_screen /> })
+                    }}
                 </Suspense>
             </div>
         </div>
@@ -101,6 +115,8 @@ fn Session(
     cache: ActionsCache,
     /// Set when the server refused the token.
     auth_failed: RwSignal<bool>,
+    /// The phone layout shows the conversation list (signed in, standalone).
+    list_screen: RwSignal<bool>,
 ) -> impl IntoView {
     let standalone = config.standalone;
     let token = RwSignal::new(config.token.clone());
@@ -129,7 +145,9 @@ fn Session(
         Some(token) => {
             let client = Client::new(&config.api_base, &token);
             let config = config.clone();
-            Either::Right(view! { <SignedIn client config cache auth_failed sign_out /> })
+            Either::Right(
+                view! { <SignedIn client config cache auth_failed sign_out list_screen /> },
+            )
         }
     }
 }
@@ -200,6 +218,8 @@ fn SignedIn(
     /// Forgets the token and shows the sign-in form.
     #[prop(into)]
     sign_out: Callback<()>,
+    /// The phone layout shows the conversation list.
+    list_screen: RwSignal<bool>,
 ) -> impl IntoView {
     let standalone = config.standalone;
     let attention = expect_context::<Attention>();
@@ -246,10 +266,21 @@ fn SignedIn(
         }
     });
     on_cleanup(move || online.remove());
-    // Phones show the list or the conversation (the stylesheet decides by width): the list
-    // when the URL names no conversation, or on the list's own history entry. Opening one
-    // from the list adds a history entry, so the browser's back button returns to it.
-    let list_screen = RwSignal::new(standalone && opens_on_list());
+    // Phones show the list when the URL names no conversation, or on the list's own history
+    // entry. Opening one from the list adds a history entry, so the browser's back button
+    // returns to it. Signed out, the page is no list.
+    list_screen.set(standalone && opens_on_list());
+    on_cleanup(move || {
+        list_screen.try_set(false);
+    });
+    // A screen that hid the focused control (a tapped link, "Conversations") hands the
+    // focus to the other one's first place.
+    let show_list = move |on_list: bool| {
+        if list_screen.get_untracked() != on_list {
+            list_screen.set(on_list);
+            request_animation_frame(move || focus_screen(on_list));
+        }
+    };
     let open_from_list = Callback::new(move |id: String| {
         let from_list = list_screen.get_untracked();
         let other = current.with_untracked(|c| c.as_deref() != Some(id.as_str()));
@@ -260,7 +291,7 @@ fn SignedIn(
         if other {
             current.set(Some(id));
         }
-        list_screen.set(false);
+        show_list(false);
     });
     // "Conversations": back to the list's entry when the conversation was opened from it,
     // else a new entry for the list.
@@ -269,13 +300,13 @@ fn SignedIn(
             go_back();
         } else {
             push_entry(None, Some(LIST_ENTRY));
-            list_screen.set(true);
+            show_list(true);
         }
     });
     if standalone {
-        // The open conversation is in the URL, so a reload or a shared link opens it; a
-        // link, the browser's back and forward buttons change the URL, and that opens its
-        // conversation and screen.
+        // The open conversation is in the URL, so a reload or a shared link opens it; the
+        // browser's back and forward buttons, or a fragment typed in the address bar (each
+        // a popstate), open the conversation and the screen of their history entry.
         Effect::new(move || {
             if let Some(id) = current.get() {
                 let hash = location_hash();
@@ -284,28 +315,14 @@ fn SignedIn(
                 }
             }
         });
-        let follow_url = move || {
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| {
             let wanted = parse_fragment(&location_hash()).conversation_id;
             if wanted.is_some() && wanted != current.get_untracked() {
                 current.set(wanted);
             }
-            list_screen.set(entry_mark().as_deref() == Some(LIST_ENTRY));
-        };
-        let hashchange = window_event_listener(leptos::ev::hashchange, move |_| follow_url());
-        let popstate = window_event_listener(leptos::ev::popstate, move |_| follow_url());
-        on_cleanup(move || {
-            hashchange.remove();
-            popstate.remove();
+            show_list(entry_mark().as_deref() == Some(LIST_ENTRY));
         });
-        // A screen that hid the focused control (a tapped link, "Conversations") hands the
-        // focus to the other one's first place.
-        Effect::new(move |shown: Option<bool>| {
-            let on_list = list_screen.get();
-            if shown.is_some_and(|shown| shown != on_list) {
-                request_animation_frame(move || focus_screen(on_list));
-            }
-            on_list
-        });
+        on_cleanup(move || popstate.remove());
     }
     let open = move || match current.get() {
         Some(id) => {
@@ -322,44 +339,33 @@ fn SignedIn(
         }
         None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
     };
-    let screen = move || {
-        standalone.then(|| {
-            if list_screen.get() {
-                "list"
-            } else {
-                "conversation"
-            }
-        })
-    };
     // The open conversation never waits for the list: it shows while the list loads.
     view! {
-        <div class="pc-screens" data-screen=screen>
-            {standalone.then(|| view! {
-                <ConversationList conversations=titles current on_end=more loading_more on_open=open_from_list>
-                    <Show when=move || attention.can_ask()>
-                        <button
-                            type="button"
-                            class="pc-button pc-button--quiet pc-convlist__account"
-                            on:click=move |_| attention.ask()
-                        >
-                            "Turn on notifications"
-                        </button>
-                    </Show>
+        {standalone.then(|| view! {
+            <ConversationList conversations=titles current on_end=more loading_more on_open=open_from_list>
+                <Show when=move || attention.can_ask()>
                     <button
                         type="button"
                         class="pc-button pc-button--quiet pc-convlist__account"
-                        on:click=move |_| sign_out.run(())
+                        on:click=move |_| attention.ask()
                     >
-                        "Sign out"
+                        "Turn on notifications"
                     </button>
-                </ConversationList>
-            })}
-            <Frame standalone>
-                {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
-                {banner}
-                {open}
-            </Frame>
-        </div>
+                </Show>
+                <button
+                    type="button"
+                    class="pc-button pc-button--quiet pc-convlist__account"
+                    on:click=move |_| sign_out.run(())
+                >
+                    "Sign out"
+                </button>
+            </ConversationList>
+        })}
+        <Frame standalone>
+            {standalone.then(|| view! { <h1 class="pc-visually-hidden">"Protocol Chat"</h1> })}
+            {banner}
+            {open}
+        </Frame>
     }
 }
 

@@ -46,37 +46,29 @@ pub fn AttachmentList(
 fn attachment_item(file: Attachment, api_base: &str) -> impl IntoView {
     let url = safe_file_url(api_base, &file.file_url);
     let thumb = url.clone().filter(|_| file.is_image()).map(|src| {
-        let open = RwSignal::new(false);
-        let opener = NodeRef::<html::Button>::new();
-        let on_close = Callback::new(move |()| {
-            open.set(false);
-            if let Some(opener) = opener.get_untracked() {
-                let _ = opener.focus();
-            }
-        });
-        let name = file.filename.clone();
-        let large = src.clone();
+        let dialog = NodeRef::<html::Dialog>::new();
         view! {
             <button
                 type="button"
                 class="pc-attachment__open"
                 aria-haspopup="dialog"
-                node_ref=opener
-                on:click=move |_| open.set(true)
+                on:click=move |_| {
+                    if let Some(dialog) = dialog.get_untracked() {
+                        let _ = dialog.show_modal();
+                    }
+                }
             >
                 <img
                     class="pc-attachment__thumb"
-                    src=src
-                    alt=name.clone()
+                    src=src.clone()
+                    alt=file.filename.clone()
                     loading="lazy"
                     decoding="async"
                     width=THUMB_WIDTH
                     height=THUMB_HEIGHT
                 />
             </button>
-            <Show when=move || open.get()>
-                <ImageDialog src=large.clone() name=name.clone() on_close />
-            </Show>
+            <ImageDialog src name=file.filename.clone() dialog />
         }
     });
     let name = match url {

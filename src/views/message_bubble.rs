@@ -128,8 +128,6 @@ pub fn MessageBubble(
     let delete_button = NodeRef::<html::Button>::new();
     let picker_open = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
-    // Escape on the article hides its actions until it is focused or tapped again.
-    let quiet = RwSignal::new(false);
     let editing = Memo::new(move |_| {
         actions.is_some_and(|a| {
             a.editing.with(|e| {
@@ -153,10 +151,9 @@ pub fn MessageBubble(
     let attachments = part(row, |r| &r.message.attachments);
 
     let focus_article = move || focus(article.get_untracked());
-    // Shows the actions again; on a touch screen, where they open in the flow under the
-    // message, the whole message comes into view.
+    // On a touch screen a focused message shows its actions in the flow under it: the
+    // whole message comes into view.
     let show_actions = move || {
-        quiet.set(false);
         if let Some(el) = article.get_untracked().filter(|_| pointer::coarse()) {
             let options = ScrollIntoViewOptions::new();
             options.set_block(ScrollLogicalPosition::Nearest);
@@ -202,19 +199,28 @@ pub fn MessageBubble(
     let on_toggle = Callback::new(move |name: String| commands.run(|a, k| a.react(k, &name)));
 
     // Escape anywhere in the bubble closes its picker and dialog; on one of its controls
-    // (that did not handle it itself) it also puts the focus back where it belongs; on the
-    // article itself it hides the actions.
+    // (that did not handle it itself) it also puts the focus back where it belongs. On a
+    // touch screen, on the article itself, it closes the actions (the article lets the
+    // focus go).
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() != "Escape" {
             return;
         }
+        let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+        // An image shown large closes on its own Escape.
+        if target
+            .as_ref()
+            .is_some_and(|t| matches!(t.closest("dialog"), Ok(Some(_))))
+        {
+            return;
+        }
         let (picker, delete) = (picker_open.get_untracked(), confirm_delete.get_untracked());
-        let on_article = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|t| t.tag_name() == "ARTICLE");
-        if on_article && !picker && !delete {
-            quiet.set(true);
+        if let Some(el) = target
+            .as_ref()
+            .filter(|t| t.tag_name() == "ARTICLE" && pointer::coarse())
+            .and_then(|t| t.dyn_ref::<web_sys::HtmlElement>())
+        {
+            let _ = el.blur();
         }
         if picker {
             picker_open.set(false);
@@ -222,10 +228,8 @@ pub fn MessageBubble(
         if delete {
             confirm_delete.set(false);
         }
-        let on_control = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|t| matches!(t.closest("button, textarea"), Ok(Some(_))));
+        let on_control =
+            target.is_some_and(|t| matches!(t.closest("button, textarea"), Ok(Some(_))));
         if ev.default_prevented() || !on_control {
             return;
         }
@@ -283,14 +287,11 @@ pub fn MessageBubble(
             data-status=move || status.get().as_str()
             aria-posinset=move || meta.with(|m| m.posinset)
             aria-setsize=move || meta.with(|m| m.setsize)
-            data-quiet=move || quiet.get().then_some("")
             on:keydown=on_keydown
             on:focusin=move |_| show_actions()
-            on:click=move |_| show_actions()
             // A long press shows this message's actions (as a tap does).
             on:contextmenu=move |_| {
                 focus_article();
-                show_actions();
             }
         >
             <div class="pc-msg__gutter">{avatar_view}</div>

@@ -368,6 +368,13 @@ fn rescan(feed: &web_sys::HtmlElement) {
     }
 }
 
+/// Watches the size of `el` with `observer` (a directive: from the moment it exists).
+fn observe_size(el: web_sys::Element, observer: Option<web_sys::ResizeObserver>) {
+    if let Some(observer) = observer {
+        observer.observe(&el);
+    }
+}
+
 fn page_visible() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
@@ -761,22 +768,13 @@ pub fn MessageList(
         });
         settle_next_frame();
     });
-    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref())
-        .ok()
-        .map(SendWrapper::new);
-    if let Some(observer) = observer.clone() {
-        Effect::new(move || {
-            if let Some(el) = feed_ref.get() {
-                observer.observe(&el);
-            }
-        });
-    }
-    let resized = SendWrapper::new(resized);
+    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()).ok();
+    let kept = SendWrapper::new((observer.clone(), resized));
     on_cleanup(move || {
-        if let Some(observer) = observer {
+        if let Some(observer) = &kept.0 {
             observer.disconnect();
         }
-        drop(resized);
+        drop(kept);
     });
 
     // The older-page loader reacts to the infinite-scroll signal: one page at a time, none
@@ -843,6 +841,7 @@ pub fn MessageList(
                 aria-label="Messages"
                 aria-busy=busy
                 node_ref=feed_ref
+                use:observe_size=observer
                 on:scroll=move |_| on_scroll()
                 on:keydown=move |ev| move_through_feed(&ev)
                 on:focusout=move |ev| {

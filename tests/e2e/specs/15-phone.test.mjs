@@ -19,9 +19,12 @@ const PHONE = { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile:
 const SMALL = { viewport: { width: 320, height: 568 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 const MIN_TARGET = 44;
 
+// Named, not by their order in env.browsers (the suite's own hook adds a desktop browser).
+let desktop;
 let phone;
 let small;
 before(async () => {
+  desktop = await env.browser();
   phone = await env.browser(PHONE);
   small = await env.browser(SMALL);
 });
@@ -239,7 +242,7 @@ test('nothing scrolls sideways or overlaps on phones (320 and 375 px), nor in a 
     assert.deepEqual(await sidewaysScrollers(page), [], `${label}, list: nothing scrolls sideways`);
     assert.deepEqual(await overlaps(page), [], `${label}, list: nothing overlaps`);
   }
-  const page = await env.openChat();
+  const page = await env.openChat({ browser: desktop });
   for (const width of [320, 400, 480, 640, 641, 800, 1024, 1280, 1920]) {
     await page.setViewportSize({ width, height: 700 });
     await page.waitForTimeout(100);
@@ -453,7 +456,7 @@ test('the widget fills its element on a phone, every control reachable below 480
 }));
 
 test('a desktop window keeps the list and the conversation side by side, without "Conversations"', env.wrap(async () => {
-  const page = await env.openChat();
+  const page = await env.openChat({ browser: desktop });
   await page.setViewportSize({ width: 1280, height: 800 });
   await list(page).getByRole('link').first().waitFor({ state: 'visible', timeout: 10000 });
   const nav = await list(page).boundingBox();
@@ -461,6 +464,20 @@ test('a desktop window keeps the list and the conversation side by side, without
   assert.ok(nav.x + nav.width <= messages.x + 0.5, `the list (${nav.x}+${nav.width}) is beside the feed (${messages.x})`);
   assert.ok(nav.y < messages.y + messages.height && messages.y < nav.y + nav.height, 'side by side, not stacked');
   assert.equal(await backButton(page).count(), 0, 'no "Conversations" button');
+  // A message's actions still show on hover, floating (the row keeps its height).
+  const row = articles(page).last();
+  const before = (await row.boundingBox()).height;
+  await row.hover();
+  await row.getByRole('button', { name: 'Add reaction', exact: true }).waitFor({ state: 'visible', timeout: 3000 });
+  assert.equal((await row.boundingBox()).height, before, 'the actions take no room in the feed');
+  // A fragment typed in the address bar opens its conversation.
+  const other = await list(page).getByRole('link').evaluateAll((as, open) => as
+    .map((a) => ({ title: a.textContent.trim(), id: decodeURIComponent(/conversation=([^&]+)/.exec(a.getAttribute('href'))?.[1] || '') }))
+    .find((c) => c.id && c.id !== open), CONVERSATION);
+  await page.evaluate((id) => { location.hash = `#conversation=${encodeURIComponent(id)}`; }, other.id);
+  await waitUntil(async () => (await heading(page).innerText()).trim() === other.title, { message: `the heading "${other.title}"` });
+  await page.goBack();
+  await waitUntil(async () => (await heading(page).innerText()).trim() === 'Frank McCallister', { message: 'back to Frank' });
   // Enter still sends on a desktop.
   const text = uniq('desktop enter');
   await composer(page).fill(text);
