@@ -15,20 +15,59 @@ pub fn location_hash() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the fragment without a new history entry.
-pub fn replace_hash(fragment: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let path = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
-    let url = if fragment.is_empty() {
+/// The history entry of the phone layout's conversation list (the entry's state).
+pub const LIST_ENTRY: &str = "pc-list";
+/// The mark of a conversation opened from the list's entry: going back shows the list.
+pub const FROM_LIST_ENTRY: &str = "pc-from-list";
+
+fn history() -> Option<web_sys::History> {
+    web_sys::window()?.history().ok()
+}
+
+/// The page's URL with `fragment` (without its `#`; empty for none).
+fn url_with(fragment: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let path = location.pathname().ok()? + &location.search().unwrap_or_default();
+    Some(if fragment.is_empty() {
         path
     } else {
         format!("{path}#{fragment}")
+    })
+}
+
+/// Replaces the fragment without a new history entry; the entry keeps its mark.
+pub fn replace_hash(fragment: &str) {
+    let (Some(history), Some(url)) = (history(), url_with(fragment)) else {
+        return;
     };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+    let _ = history.replace_state_with_url(&state, "", Some(&url));
+}
+
+/// The mark of the current history entry ([`LIST_ENTRY`], [`FROM_LIST_ENTRY`]), if any.
+pub fn entry_mark() -> Option<String> {
+    history()?.state().ok()?.as_string()
+}
+
+/// Marks the current history entry, keeping its URL.
+pub fn mark_entry(mark: &str) {
+    if let Some(history) = history() {
+        let _ = history.replace_state(&wasm_bindgen::JsValue::from_str(mark), "");
+    }
+}
+
+/// A new history entry at `fragment` (the current URL when `None`), marked `mark`.
+pub fn push_entry(fragment: Option<&str>, mark: Option<&str>) {
+    let Some(history) = history() else { return };
+    let state = mark.map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from_str);
+    let url = fragment.and_then(url_with);
+    let _ = history.push_state_with_url(&state, "", url.as_deref());
+}
+
+/// The browser's back button, from the page.
+pub fn go_back() {
+    if let Some(history) = history() {
+        let _ = history.back();
     }
 }
 

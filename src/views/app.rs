@@ -3,7 +3,10 @@
 use crate::actions::ChatActions;
 use crate::browser::api::Client;
 use crate::browser::attention::Attention;
-use crate::browser::settings::{load_config, location_hash, replace_hash};
+use crate::browser::settings::{
+    entry_mark, go_back, load_config, location_hash, mark_entry, push_entry, replace_hash,
+    FROM_LIST_ENTRY, LIST_ENTRY,
+};
 use crate::browser::storage;
 use crate::core::config::{fragment_with, parse_fragment, Config, Layer};
 use crate::core::conversations::ConversationItem;
@@ -16,6 +19,7 @@ use crate::views::sign_in::SignIn;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 /// The sentence of the banner shown when the server refused the token.
 const SESSION_EXPIRED: &str =
@@ -48,6 +52,18 @@ pub fn App(
     }
     let cache = ActionsCache::new();
     let auth_failed = RwSignal::new(false);
+    // Phones show the conversation list or the conversation (the stylesheet decides by
+    // width; the widget has no list).
+    let list_screen = RwSignal::new(false);
+    let screen = move || {
+        standalone.then(|| {
+            if list_screen.get() {
+                "list"
+            } else {
+                "conversation"
+            }
+        })
+    };
     let theme = move || config.map(|c| c.theme.clone()).flatten();
     let layout = if standalone {
         "pc-layout"
@@ -56,7 +72,7 @@ pub fn App(
     };
     view! {
         <div class="pc-app" data-theme=theme node_ref=root on:focusin=move |_| attention.seen()>
-            <div class=layout>
+            <div class=layout data-screen=screen>
                 <Suspense fallback=move || {
                     view! {
                         <Frame standalone>
@@ -64,7 +80,9 @@ pub fn App(
                         </Frame>
                     }
                 }>
-                    {move || config.get().map(|config| view! { <Session config cache auth_failed /> })}
+                    {move || {
+                        config.get().map(|config| view! { <Session config cache auth_failed list_screen /> })
+                    }}
                 </Suspense>
             </div>
         </div>
@@ -97,6 +115,8 @@ fn Session(
     cache: ActionsCache,
     /// Set when the server refused the token.
     auth_failed: RwSignal<bool>,
+    /// The phone layout shows the conversation list (signed in, standalone).
+    list_screen: RwSignal<bool>,
 ) -> impl IntoView {
     let standalone = config.standalone;
     let token = RwSignal::new(config.token.clone());
@@ -125,7 +145,9 @@ fn Session(
         Some(token) => {
             let client = Client::new(&config.api_base, &token);
             let config = config.clone();
-            Either::Right(view! { <SignedIn client config cache auth_failed sign_out /> })
+            Either::Right(
+                view! { <SignedIn client config cache auth_failed sign_out list_screen /> },
+            )
         }
     }
 }
@@ -196,6 +218,8 @@ fn SignedIn(
     /// Forgets the token and shows the sign-in form.
     #[prop(into)]
     sign_out: Callback<()>,
+    /// The phone layout shows the conversation list.
+    list_screen: RwSignal<bool>,
 ) -> impl IntoView {
     let standalone = config.standalone;
     let attention = expect_context::<Attention>();
@@ -244,9 +268,47 @@ fn SignedIn(
         }
     });
     on_cleanup(move || online.remove());
+    // Phones show the list when the URL names no conversation, or on the list's own history
+    // entry. Opening one from the list adds a history entry, so the browser's back button
+    // returns to it. Signed out, the page is no list.
+    list_screen.set(standalone && opens_on_list());
+    on_cleanup(move || {
+        list_screen.try_set(false);
+    });
+    // A screen that hid the focused control (a tapped link, "Conversations") hands the
+    // focus to the other one's first place.
+    let show_list = move |on_list: bool| {
+        if list_screen.get_untracked() != on_list {
+            list_screen.set(on_list);
+            request_animation_frame(move || focus_screen(on_list));
+        }
+    };
+    let open_from_list = Callback::new(move |id: String| {
+        let from_list = list_screen.get_untracked();
+        let other = current.with_untracked(|c| c.as_deref() != Some(id.as_str()));
+        if from_list || other {
+            let fragment = fragment_with(&location_hash(), "conversation", Some(&id));
+            push_entry(Some(&fragment), from_list.then_some(FROM_LIST_ENTRY));
+        }
+        if other {
+            current.set(Some(id));
+        }
+        show_list(false);
+    });
+    // "Conversations": back to the list's entry when the conversation was opened from it,
+    // else a new entry for the list.
+    let to_list = Callback::new(move |()| {
+        if entry_mark().as_deref() == Some(FROM_LIST_ENTRY) {
+            go_back();
+        } else {
+            push_entry(None, Some(LIST_ENTRY));
+            show_list(true);
+        }
+    });
     if standalone {
-        // The open conversation is in the URL, so a reload or a shared link opens it; a
-        // link or the browser's back button changes the fragment, and that opens its one.
+        // The open conversation is in the URL, so a reload or a shared link opens it; the
+        // browser's back and forward buttons, or a fragment typed in the address bar (each
+        // a popstate), open the conversation and the screen of their history entry.
         Effect::new(move || {
             if let Some(id) = current.get() {
                 let hash = location_hash();
@@ -255,13 +317,14 @@ fn SignedIn(
                 }
             }
         });
-        let hashchange = window_event_listener(leptos::ev::hashchange, move |_| {
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| {
             let wanted = parse_fragment(&location_hash()).conversation_id;
             if wanted.is_some() && wanted != current.get_untracked() {
                 current.set(wanted);
             }
+            show_list(entry_mark().as_deref() == Some(LIST_ENTRY));
         });
-        on_cleanup(move || hashchange.remove());
+        on_cleanup(move || popstate.remove());
     }
     let open = move || match current.get() {
         Some(id) => {
@@ -273,14 +336,15 @@ fn SignedIn(
                         .map_or_else(|| UNTITLED.to_owned(), |c| c.title.clone())
                 })
             });
-            Either::Left(view! { <ConversationView actions title /> })
+            let on_back = standalone.then_some(to_list);
+            Either::Left(view! { <ConversationView actions title on_back /> })
         }
         None => Either::Right(view! { <p class="pc-muted">"No conversation is open."</p> }),
     };
     // The open conversation never waits for the list: it shows while the list loads.
     view! {
         {standalone.then(|| view! {
-            <ConversationList conversations=titles current on_end=more loading_more>
+            <ConversationList conversations=titles current on_end=more loading_more on_open=open_from_list>
                 <Show when=move || attention.can_ask()>
                     <button
                         type="button"
@@ -304,5 +368,51 @@ fn SignedIn(
             {banner}
             {open}
         </Frame>
+    }
+}
+
+/// Whether the phone layout opens on the conversation list: on the list's own history
+/// entry (a reload), or when the URL names no conversation (this entry becomes the list's).
+fn opens_on_list() -> bool {
+    let on_list = match entry_mark().as_deref() {
+        Some(mark) => mark == LIST_ENTRY,
+        None => parse_fragment(&location_hash()).conversation_id.is_none(),
+    };
+    if on_list {
+        mark_entry(LIST_ENTRY);
+    }
+    on_list
+}
+
+/// When the focused control is hidden (or none is), focuses the first place of the screen
+/// now shown: the open conversation's link on the list, the heading of the conversation.
+fn focus_screen(on_list: bool) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let hidden = |a: &web_sys::Element| {
+        let rect = a.get_bounding_client_rect();
+        rect.width() == 0.0 && rect.height() == 0.0
+    };
+    let lost = doc
+        .active_element()
+        .is_none_or(|a| hidden(&a) || doc.body().is_some_and(|b| a == *b));
+    if !lost {
+        return;
+    }
+    let selectors: &[&str] = if on_list {
+        &[
+            ".pc-convlist__link[aria-current=page]",
+            ".pc-convlist__link",
+        ]
+    } else {
+        &[".pc-conv__title"]
+    };
+    if let Some(el) = selectors
+        .iter()
+        .find_map(|s| doc.query_selector(s).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

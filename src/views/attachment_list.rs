@@ -1,10 +1,12 @@
 //! The files of a message: `role="list"` "Attachments"; images as lazy thumbnails with
-//! their space reserved, every file as a download link named by its filename, with type
-//! and human size. A `file_url` that is not `http`, `https` or same-origin relative
+//! their space reserved (a click or tap shows the image large, in an [`ImageDialog`]),
+//! every file as a download link named by its filename, with type and human size. A `file_url` that is not `http`, `https` or same-origin relative
 //! ([`safe_file_url`]) shows as a plain file name: no link, no image.
 
 use crate::core::format::{human_size, safe_file_url};
+use crate::views::image_dialog::ImageDialog;
 use leptos::either::Either;
+use leptos::html;
 use leptos::prelude::*;
 use protocol_api::Attachment;
 
@@ -44,16 +46,29 @@ pub fn AttachmentList(
 fn attachment_item(file: Attachment, api_base: &str) -> impl IntoView {
     let url = safe_file_url(api_base, &file.file_url);
     let thumb = url.clone().filter(|_| file.is_image()).map(|src| {
+        let dialog = NodeRef::<html::Dialog>::new();
         view! {
-            <img
-                class="pc-attachment__thumb"
-                src=src
-                alt=file.filename.clone()
-                loading="lazy"
-                decoding="async"
-                width=THUMB_WIDTH
-                height=THUMB_HEIGHT
-            />
+            <button
+                type="button"
+                class="pc-attachment__open"
+                aria-haspopup="dialog"
+                on:click=move |_| {
+                    if let Some(dialog) = dialog.get_untracked() {
+                        let _ = dialog.show_modal();
+                    }
+                }
+            >
+                <img
+                    class="pc-attachment__thumb"
+                    src=src.clone()
+                    alt=file.filename.clone()
+                    loading="lazy"
+                    decoding="async"
+                    width=THUMB_WIDTH
+                    height=THUMB_HEIGHT
+                />
+            </button>
+            <ImageDialog src name=file.filename.clone() dialog />
         }
     });
     let name = match url {

@@ -1,8 +1,9 @@
-//! The composer: textbox "Message" (Enter sends, Shift+Enter new line), "Send",
-//! "Attach files" with upload progress (also for files pasted or dropped). The draft
-//! survives a reload.
+//! The composer: textbox "Message" (Enter sends, Shift+Enter new line; on a touch screen
+//! Enter is a new line), "Send", "Attach files" with upload progress (also for files
+//! pasted or dropped). The draft survives a reload.
 
 use crate::actions::ChatActions;
+use crate::browser::pointer;
 use crate::core::format::human_size;
 use leptos::ev::KeyboardEvent;
 use leptos::html::{Input, Textarea};
@@ -159,7 +160,7 @@ pub fn Composer(
         });
     }
     let keydown = move |ev: KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && !pointer::coarse() {
             ev.prevent_default();
             send();
         } else if ev.key() == "ArrowUp"

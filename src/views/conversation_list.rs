@@ -43,6 +43,10 @@ pub fn ConversationList(
     /// A next page is loading.
     #[prop(optional, into)]
     loading_more: Signal<bool>,
+    /// Opens the conversation of a link clicked without modifier keys (instead of the
+    /// browser following it); a new tab or window still follows the link.
+    #[prop(optional, into)]
+    on_open: Option<Callback<String>>,
     /// What the list's foot holds (the account's buttons).
     #[prop(optional)]
     children: Option<Children>,
@@ -84,10 +88,21 @@ pub fn ConversationList(
                                     conversation_href(&id)
                                 }
                             }
-                            aria-current=move || {
-                                current
-                                    .with(|c| c.as_deref() == Some(id.as_str()))
-                                    .then_some("page")
+                            aria-current={
+                                let id = id.clone();
+                                move || {
+                                    current
+                                        .with(|c| c.as_deref() == Some(id.as_str()))
+                                        .then_some("page")
+                                }
+                            }
+                            on:click=move |ev| {
+                                let plain = ev.button() == 0
+                                    && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+                                if let Some(on_open) = on_open.filter(|_| plain) {
+                                    ev.prevent_default();
+                                    on_open.run(id.clone());
+                                }
                             }
                         >
                             <bdi>{title}</bdi>

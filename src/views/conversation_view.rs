@@ -47,6 +47,10 @@ pub fn ConversationView(
     /// The conversation's title, for its heading.
     #[prop(into)]
     title: Signal<String>,
+    /// Shows the conversation list (the phone layout's button "Conversations", in the
+    /// standalone app).
+    #[prop(optional_no_strip)]
+    on_back: Option<Callback<()>>,
 ) -> impl IntoView {
     // The bubbles read the commands from the context.
     provide_context(actions);
@@ -175,9 +179,21 @@ pub fn ConversationView(
             </Show>
             // The title may come from a load (the conversation list) that the rest of the
             // view must not wait for: its own boundary keeps it from holding an outer one.
-            <h2 class="pc-conv__title">
-                <bdi><Transition fallback=|| UNTITLED>{title}</Transition></bdi>
-            </h2>
+            <div class="pc-conv__head">
+                {on_back.map(|on_back| view! {
+                    <button
+                        type="button"
+                        class="pc-button pc-button--quiet pc-conv__back"
+                        on:click=move |_| on_back.run(())
+                    >
+                        <span aria-hidden="true">"‹ "</span>
+                        "Conversations"
+                    </button>
+                })}
+                <h2 class="pc-conv__title" tabindex="-1">
+                    <bdi><Transition fallback=|| UNTITLED>{title}</Transition></bdi>
+                </h2>
+            </div>
             {alert}
             {load_failed}
             <MessageList actions />

@@ -4,7 +4,7 @@
 //! an edit, a reaction or a read mark re-renders only the part that shows it.
 
 use crate::actions::ChatActions;
-use crate::browser::time;
+use crate::browser::{pointer, time};
 use crate::core::format::initials;
 use crate::core::timeline::{RowView, Status};
 use crate::views::attachment_list::AttachmentList;
@@ -17,7 +17,7 @@ use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, KeyboardEvent};
+use web_sys::{Element, KeyboardEvent, ScrollIntoViewOptions, ScrollLogicalPosition};
 
 /// Where a row sits in the feed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -151,6 +151,15 @@ pub fn MessageBubble(
     let attachments = part(row, |r| &r.message.attachments);
 
     let focus_article = move || focus(article.get_untracked());
+    // On a touch screen a focused message shows its actions in the flow under it: the
+    // whole message comes into view.
+    let show_actions = move || {
+        if let Some(el) = article.get_untracked().filter(|_| pointer::coarse()) {
+            let options = ScrollIntoViewOptions::new();
+            options.set_block(ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    };
     // Back on the control that opened an overlay, or on the article.
     let focus_opener = move |opener: NodeRef<html::Button>| {
         if !focus(opener.get_untracked().map(Into::into)) {
@@ -190,22 +199,37 @@ pub fn MessageBubble(
     let on_toggle = Callback::new(move |name: String| commands.run(|a, k| a.react(k, &name)));
 
     // Escape anywhere in the bubble closes its picker and dialog; on one of its controls
-    // (that did not handle it itself) it also puts the focus back where it belongs.
+    // (that did not handle it itself) it also puts the focus back where it belongs. On a
+    // touch screen, on the article itself, it closes the actions (the article lets the
+    // focus go).
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() != "Escape" {
             return;
         }
+        let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+        // An image shown large closes on its own Escape.
+        if target
+            .as_ref()
+            .is_some_and(|t| matches!(t.closest("dialog"), Ok(Some(_))))
+        {
+            return;
+        }
         let (picker, delete) = (picker_open.get_untracked(), confirm_delete.get_untracked());
+        if let Some(el) = target
+            .as_ref()
+            .filter(|t| t.tag_name() == "ARTICLE" && pointer::coarse())
+            .and_then(|t| t.dyn_ref::<web_sys::HtmlElement>())
+        {
+            let _ = el.blur();
+        }
         if picker {
             picker_open.set(false);
         }
         if delete {
             confirm_delete.set(false);
         }
-        let on_control = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|t| matches!(t.closest("button, textarea"), Ok(Some(_))));
+        let on_control =
+            target.is_some_and(|t| matches!(t.closest("button, textarea"), Ok(Some(_))));
         if ev.default_prevented() || !on_control {
             return;
         }
@@ -264,6 +288,11 @@ pub fn MessageBubble(
             aria-posinset=move || meta.with(|m| m.posinset)
             aria-setsize=move || meta.with(|m| m.setsize)
             on:keydown=on_keydown
+            on:focusin=move |_| show_actions()
+            // A long press shows this message's actions (as a tap does).
+            on:contextmenu=move |_| {
+                focus_article();
+            }
         >
             <div class="pc-msg__gutter">{avatar_view}</div>
             <div class=move || {

@@ -20,6 +20,7 @@ use leptos_use_intersection_observer::{
     use_intersection_observer_with_options, UseIntersectionObserverOptions,
 };
 use protocol_api::Timestamp;
+use send_wrapper::SendWrapper;
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -136,6 +137,8 @@ struct FeedState {
     /// Announcements waiting for the live region, and the number of the last one shown.
     announcements: Vec<String>,
     announced: u64,
+    /// The feed is not laid out (the phone layout shows the conversation list).
+    hidden: bool,
 }
 
 /// The feed's bookkeeping.
@@ -365,6 +368,13 @@ fn rescan(feed: &web_sys::HtmlElement) {
     }
 }
 
+/// Watches the size of `el` with `observer` (a directive: from the moment it exists).
+fn observe_size(el: web_sys::Element, observer: Option<web_sys::ResizeObserver>) {
+    if let Some(observer) = observer {
+        observer.observe(&el);
+    }
+}
+
 fn page_visible() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
@@ -453,7 +463,13 @@ pub fn MessageList(
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
     let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
-    let feed_el = move || feed_ref.get_untracked().map(web_sys::HtmlElement::from);
+    // None once the view is gone (a frame or a resize may still come after).
+    let feed_el = move || {
+        feed_ref
+            .try_get_untracked()
+            .flatten()
+            .map(web_sys::HtmlElement::from)
+    };
 
     let span = Memo::new(move |_| {
         replace.track();
@@ -620,6 +636,15 @@ pub fn MessageList(
     // overscan to the caller.
     let settle = move || {
         let Some(el) = feed_el() else { return false };
+        // Hidden, nothing can be measured or scrolled: the reader's place waits until the
+        // feed shows again (its resize settles it then).
+        if el.client_height() == 0 {
+            state.update_value(|s| {
+                s.settling = false;
+                s.hidden = true;
+            });
+            return false;
+        }
         // Held at the bottom, a scroll whose event is still to come (a position set by a
         // script inside this frame's callbacks) is heard first, so that sticking to the
         // bottom does not undo a reader who just left it (content shrinking under the
@@ -729,6 +754,29 @@ pub fn MessageList(
         settle_next_frame();
     };
 
+    // The feed changed size (the window, the on-screen keyboard, a taller composer, the
+    // phone layout showing it again): the reader stays where they were. Shown again, its
+    // scroll position starts over, which is no scroll of the reader's.
+    let resized = Closure::<dyn Fn()>::new(move || {
+        let Some(el) = feed_el() else { return };
+        let shown = el.client_height() > 0;
+        state.update_value(|s| {
+            if shown && s.hidden {
+                s.hidden = false;
+                s.last_top = el.scroll_top();
+            }
+        });
+        settle_next_frame();
+    });
+    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()).ok();
+    let kept = SendWrapper::new((observer.clone(), resized));
+    on_cleanup(move || {
+        if let Some(observer) = &kept.0 {
+            observer.disconnect();
+        }
+        drop(kept);
+    });
+
     // The older-page loader reacts to the infinite-scroll signal: one page at a time, none
     // after the beginning; the anchor keeps the message under the reader's eye in place.
     Effect::new(move |_| {
@@ -793,6 +841,7 @@ pub fn MessageList(
                 aria-label="Messages"
                 aria-busy=busy
                 node_ref=feed_ref
+                use:observe_size=observer
                 on:scroll=move |_| on_scroll()
                 on:keydown=move |ev| move_through_feed(&ev)
                 on:focusout=move |ev| {

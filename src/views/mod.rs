@@ -11,6 +11,7 @@ pub mod delete_dialog;
 pub mod edit_box;
 pub mod error_banner;
 pub mod feed_status;
+pub mod image_dialog;
 pub mod jump_to_latest;
 pub mod live_region;
 pub mod message_bubble;

@@ -306,8 +306,12 @@ function makeServerHandle({ url, port, tmp, child, exitPromise, log, logPath, ge
 // ---------------------------------------------------------------------------------------
 // The browser
 
-/** Launches Chromium with a fresh profile. Returns { context, close() }. */
-export async function launchBrowser({ name = 'browser' } = {}) {
+/**
+ * Launches Chromium with a fresh profile. Returns { context, close() }. `contextOptions`
+ * override the context's defaults, e.g. a phone: `{ viewport: { width: 375, height: 740 },
+ * hasTouch: true, isMobile: true }`.
+ */
+export async function launchBrowser({ name = 'browser', contextOptions = {} } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -316,6 +320,7 @@ export async function launchBrowser({ name = 'browser' } = {}) {
     viewport: { width: 1024, height: 768 },
     locale: 'en-US',
     timezoneId: 'UTC',
+    ...contextOptions,
   });
   context.setDefaultTimeout(10000);
   let closed = false;
@@ -374,8 +379,9 @@ export function useSuite(name) {
     server: null,
     browsers: [],
     pages: [],
-    async browser() {
-      const b = await launchBrowser({ name: `${name}-${env.browsers.length}` });
+    /** Another browser of this suite; `contextOptions` as launchBrowser's (a phone). */
+    async browser(contextOptions = {}) {
+      const b = await launchBrowser({ name: `${name}-${env.browsers.length}`, contextOptions });
       env.browsers.push(b);
       return b;
     },
