@@ -33,12 +33,18 @@ export async function openSession(driverHandle, { viewport = { width: 1024, heig
   await driver.manage().setTimeouts({ script: 15000, pageLoad: 30000, implicit: 0 });
   const window = driver.manage().window();
   await window.setRect({ x: 0, y: 0, ...viewport });
-  const inner = await driver.executeScript('return [innerWidth, innerHeight]');
-  await window.setRect({
-    width: 2 * viewport.width - inner[0],
-    height: 2 * viewport.height - inner[1],
-  });
-  const got = await driver.executeScript('return [innerWidth, innerHeight]');
+  // The window is its viewport plus the engine's toolbars: grow it by what is missing, a few
+  // times (a window manager may settle a size a step late).
+  let got = await driver.executeScript('return [innerWidth, innerHeight]');
+  for (let step = 0; step < 4 && (got[0] !== viewport.width || got[1] !== viewport.height); step++) {
+    const rect = await window.getRect();
+    await window.setRect({
+      width: rect.width + viewport.width - got[0],
+      height: rect.height + viewport.height - got[1],
+    });
+    await driver.sleep(100);
+    got = await driver.executeScript('return [innerWidth, innerHeight]');
+  }
   if (got[0] !== viewport.width || got[1] !== viewport.height) {
     await driver.quit();
     // Windows have a minimum width: here 500 px in headless Firefox, 447 px in MiniBrowser.

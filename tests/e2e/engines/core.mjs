@@ -72,8 +72,12 @@ export function coreTests(engine, options = {}) {
   test(`${tag}: opens at the newest message`, env.wrap(async () => {
     const feed = await env.openChat();
     const newest = (await env.server.apiOk(KEVIN.token, 'GET', `/messages?conversation_id=${CONVERSATION}&limit=1`)).data[0];
-    const bubble = await page().until(() => page().article(feed, newest.id), `the newest message ${newest.id} in the feed`);
-    await page().until(() => page().run(inView, bubble), 'the newest message to be in view');
+    // Found anew each time: the feed may move its rows as the first frames settle, and
+    // WebKitWebDriver forgets an element that was moved.
+    const bubble = await page().until(async () => {
+      const found = await page().article(feed, newest.id);
+      return found && (await page().run(inView, found)) && found;
+    }, `the newest message ${newest.id} in view`);
     assert.ok(norm(await bubble.getText()).includes(norm(newest.message)), 'the newest bubble shows its text');
     assert.equal(await bubble.getAttribute('data-status'), 'sent');
     const scroller = await page().run(feedScroller, feed);

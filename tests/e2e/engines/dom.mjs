@@ -1,8 +1,8 @@
 // Functions that run inside the page (sent with WebDriver "Execute Script"), so they must be
 // self-contained. They find elements the way UI.md names them: by role (explicit `role=` or
 // the element's implicit role) and accessible name (aria-labelledby, aria-label, <label>,
-// text content for roles named by their content, then title/placeholder), only among
-// rendered elements. A scope may be an element, or a shadow host to search its shadow root.
+// text content less its aria-hidden parts for roles named by their content, then
+// title/placeholder), only among rendered elements. A scope may be an element, or a shadow host to search its shadow root.
 
 /** All rendered elements of `role` whose accessible name matches, in document order. */
 export function queryByRole(scope, inShadow, role, name) {
@@ -38,7 +38,13 @@ export function queryByRole(scope, inShadow, role, name) {
     if (label) return label;
     if (el.labels && el.labels.length) return norm([...el.labels].map((l) => l.textContent).join(' '));
     if (NAMED_BY_CONTENT.has(roleOf(el))) {
-      const text = norm(el.textContent);
+      // The text of its content, without what is hidden from assistive technology.
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let content = '';
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement.closest('[aria-hidden="true"]')) content += node.textContent;
+      }
+      const text = norm(content);
       if (text) return text;
     }
     return norm(el.getAttribute('title') || el.getAttribute('placeholder'));
