@@ -264,7 +264,7 @@ fn reaction_bar_names_and_pressed_state() {
 }
 
 #[wasm_bindgen_test]
-fn attachment_list_sizes_links_and_thumbnails() {
+async fn attachment_list_sizes_links_and_thumbnails() {
     let root = container();
     let files = vec![
         attachment("img1", "photo.png", "image/png", 2_400_000),
@@ -284,12 +284,30 @@ fn attachment_list_sizes_links_and_thumbnails() {
     assert_eq!(text(&links[1]), "plan.pdf");
     assert!(text(&items[0]).contains("2.4 MB"));
     assert!(text(&items[1]).contains("1.2 KB"));
-    let imgs = all(&list, "img");
+    // The thumbnail is the button that opens the image large.
+    let imgs = all(&list, "button > img");
     assert_eq!(imgs.len(), 1, "only images get a thumbnail");
     assert_eq!(attr(&imgs[0], "alt"), "photo.png");
     assert_eq!(attr(&imgs[0], "loading"), "lazy");
     assert_eq!(attr(&imgs[0], "width"), "240");
     assert_eq!(attr(&imgs[0], "height"), "160");
+    let thumb = one(&list, "button[aria-haspopup=dialog]");
+    let dialog: web_sys::HtmlDialogElement = one(&list, "dialog").unchecked_into();
+    assert_eq!(attr(&dialog, "aria-label"), "photo.png");
+    assert!(!dialog.open(), "closed until the thumbnail is pressed");
+    let large = one(&dialog, "img");
+    assert_eq!(attr(&large, "alt"), "photo.png");
+    assert_eq!(attr(&large, "src"), "https://files.example/img1");
+    click(&thumb);
+    tick().await;
+    assert!(dialog.open(), "the thumbnail opens the dialog");
+    assert!(
+        dialog.matches(":modal").unwrap_or(false),
+        "as a modal dialog"
+    );
+    click(&button(&dialog, "Close"));
+    tick().await;
+    assert!(!dialog.open(), "\"Close\" closes it");
 }
 
 #[wasm_bindgen_test]
@@ -369,7 +387,7 @@ fn attachment_list_links_only_safe_urls() {
         "http://api.example:8080/files/img2/ok.png"
     );
     assert_eq!(
-        attr(&one(&items[2], "img"), "src"),
+        attr(&one(&items[2], "button > img"), "src"),
         "http://api.example:8080/files/img2/ok.png"
     );
 }

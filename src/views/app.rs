@@ -1,4 +1,5 @@
-//! The root: settles the configuration, signs in, lists conversations and opens one.
+//! The root: settles the configuration, signs in, lists conversations and opens one (on a
+//! phone, one of the two at a time).
 
 use crate::actions::ChatActions;
 use crate::browser::api::Client;

@@ -152,13 +152,19 @@ pub fn MessageBubble(
 
     let focus_article = move || focus(article.get_untracked());
     // On a touch screen a focused message shows its actions in the flow under it: the
-    // whole message comes into view.
+    // whole message comes into view, a frame later (after the tap's click, which must land
+    // where the finger was).
     let show_actions = move || {
-        if let Some(el) = article.get_untracked().filter(|_| pointer::coarse()) {
-            let options = ScrollIntoViewOptions::new();
-            options.set_block(ScrollLogicalPosition::Nearest);
-            el.scroll_into_view_with_scroll_into_view_options(&options);
+        if !pointer::coarse() {
+            return;
         }
+        request_animation_frame(move || {
+            if let Some(el) = article.try_get_untracked().flatten() {
+                let options = ScrollIntoViewOptions::new();
+                options.set_block(ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
     };
     // Back on the control that opened an overlay, or on the article.
     let focus_opener = move |opener: NodeRef<html::Button>| {
