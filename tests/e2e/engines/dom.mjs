@@ -107,3 +107,16 @@ export function recordErrors() {
   window.addEventListener('error', (e) => errors.push(`error: ${e.message}`));
   window.addEventListener('unhandledrejection', (e) => errors.push(`unhandledrejection: ${e.reason}`));
 }
+
+/** What scrolls sideways: the page, or any visible box that scrolls (specs/15-phone too). */
+export function sidewaysScrollers() {
+  const out = [];
+  const doc = document.scrollingElement;
+  if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (!/(auto|scroll)/.test(style.overflowX) || el.getClientRects().length === 0) continue;
+    if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName}.${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+  }
+  return out;
+}

@@ -9,24 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniq, KEVIN } from '../lib/harness.mjs';
 import { engineSuite } from './suite.mjs';
+import { sidewaysScrollers } from './dom.mjs';
 
 /** A phone-sized window (see the header for why 500 px). */
 const PHONE = { width: 500, height: 700 };
 /** The demo conversation's title for Kevin. */
 const TITLE = 'Frank McCallister';
-
-/** In the page: what scrolls sideways (the page, or any visible scrolling box). */
-function sidewaysScrollers() {
-  const out = [];
-  const doc = document.scrollingElement;
-  if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
-  for (const el of document.querySelectorAll('body *')) {
-    const style = getComputedStyle(el);
-    if (!/(auto|scroll)/.test(style.overflowX) || el.getClientRects().length === 0) continue;
-    if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName}.${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
-  }
-  return out;
-}
 
 export function phoneTests(engine) {
   const label = `${engine}-phone`;

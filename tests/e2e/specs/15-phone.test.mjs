@@ -13,6 +13,7 @@ import {
   useSuite, KEVIN, FRANK, CONVERSATION, feed, articles, articleWithText, composer,
   waitForStatus, waitUntil, makePng, uniq, watchConsole,
 } from '../lib/harness.mjs';
+import { sidewaysScrollers } from '../engines/dom.mjs';
 
 const env = useSuite('15-phone');
 const PHONE = { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
@@ -48,21 +49,6 @@ async function waitForScreen(page, want, label) {
     last = await screens(page);
     return last.list === (want === 'list') && last.conversation === (want === 'conversation');
   }, { timeout: 5000, message: `the ${want} screen (${label}); last ${JSON.stringify(last)}` });
-}
-
-/** The elements that scroll sideways (the page itself, or any visible box), if any. */
-function sidewaysScrollers(page) {
-  return page.evaluate(() => {
-    const out = [];
-    const doc = document.scrollingElement;
-    if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
-    for (const el of document.querySelectorAll('body *')) {
-      const style = getComputedStyle(el);
-      if (!/(auto|scroll)/.test(style.overflowX) || el.getClientRects().length === 0) continue;
-      if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName}.${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
-    }
-    return out;
-  });
 }
 
 /**
@@ -235,11 +221,11 @@ test('nothing scrolls sideways or overlaps on phones (320 and 375 px), nor in a 
   for (const [browser, label] of [[small, '320×568'], [phone, '375×740']]) {
     const page = await env.openChat({ browser });
     await waitForScreen(page, 'conversation', label);
-    assert.deepEqual(await sidewaysScrollers(page), [], `${label}: nothing scrolls sideways`);
+    assert.deepEqual(await page.evaluate(sidewaysScrollers), [], `${label}: nothing scrolls sideways`);
     assert.deepEqual(await overlaps(page), [], `${label}: nothing overlaps`);
     await backButton(page).tap();
     await waitForScreen(page, 'list', label);
-    assert.deepEqual(await sidewaysScrollers(page), [], `${label}, list: nothing scrolls sideways`);
+    assert.deepEqual(await page.evaluate(sidewaysScrollers), [], `${label}, list: nothing scrolls sideways`);
     assert.deepEqual(await overlaps(page), [], `${label}, list: nothing overlaps`);
   }
   const page = await env.openChat({ browser: desktop });
@@ -250,7 +236,7 @@ test('nothing scrolls sideways or overlaps on phones (320 and 375 px), nor in a 
     assert.equal(now.conversation, true, `${width} px: the conversation shows`);
     assert.equal(now.list, width > 640, `${width} px: the list shows beside it only when wide`);
     assert.equal(now.back, width <= 640, `${width} px: "Conversations" only when narrow`);
-    assert.deepEqual(await sidewaysScrollers(page), [], `${width} px: nothing scrolls sideways`);
+    assert.deepEqual(await page.evaluate(sidewaysScrollers), [], `${width} px: nothing scrolls sideways`);
     assert.deepEqual(await overlaps(page), [], `${width} px: nothing overlaps`);
   }
 }));
@@ -299,7 +285,7 @@ test('a tap shows one message\'s actions, over no other text; Escape and a tap e
   const picker = page.getByRole('dialog', { name: 'Pick a reaction', exact: true });
   await picker.waitFor({ state: 'visible', timeout: 3000 });
   await assertTargets(await picker.getByRole('button').all(), 'the picker');
-  assert.deepEqual(await sidewaysScrollers(page), [], 'the picker scrolls nothing sideways');
+  assert.deepEqual(await page.evaluate(sidewaysScrollers), [], 'the picker scrolls nothing sideways');
   await picker.getByRole('button', { name: 'thumbs_up', exact: true }).tap();
   const reaction = last.getByRole('group', { name: 'Reactions', exact: true }).getByRole('button', { name: 'thumbs_up 1', exact: true });
   await assertTargets([reaction], 'the reactions');
@@ -440,7 +426,7 @@ test('the widget fills its element on a phone, every control reachable below 480
   const [outer, inner] = [await chat.boundingBox(), await region.boundingBox()];
   assert.ok(Math.abs(outer.width - inner.width) <= 1 && Math.abs(outer.height - inner.height) <= 1,
     `the widget fills its element (${JSON.stringify(outer)} vs ${JSON.stringify(inner)})`);
-  assert.deepEqual(await sidewaysScrollers(page), []);
+  assert.deepEqual(await page.evaluate(sidewaysScrollers), []);
   const controls = [
     composer(chat),
     chat.getByRole('button', { name: 'Attach files', exact: true }),
