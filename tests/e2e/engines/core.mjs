@@ -5,10 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { uniq, KEVIN, FRANK, CONVERSATION } from '../lib/harness.mjs';
+import { uniq, inView, KEVIN, FRANK, CONVERSATION } from '../lib/harness.mjs';
 import { engineSuite } from './suite.mjs';
 import { Key } from './browser.mjs';
-import { feedScroller, inView } from './dom.mjs';
+import { feedScroller } from './dom.mjs';
 
 const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
 

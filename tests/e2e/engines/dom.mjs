@@ -72,26 +72,6 @@ export function feedScroller(feed) {
 }
 
 /**
- * Whether an element is at least partly inside the window and inside every scrolling
- * ancestor's visible box.
- */
-export function inView(el) {
-  const r = el.getBoundingClientRect();
-  if (r.height === 0 && r.width === 0) return false;
-  let top = 0;
-  let bottom = window.innerHeight;
-  for (let a = el.parentElement; a; a = a.parentElement) {
-    const oy = getComputedStyle(a).overflowY;
-    if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
-      const ar = a.getBoundingClientRect();
-      top = Math.max(top, ar.top);
-      bottom = Math.min(bottom, ar.bottom);
-    }
-  }
-  return r.bottom > top && r.top < bottom;
-}
-
-/**
  * Records console.error calls, uncaught errors and unhandled rejections from now on in
  * window.__engineErrors (read by the suite after each test).
  */

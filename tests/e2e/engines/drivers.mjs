@@ -9,10 +9,9 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ARTIFACTS, waitUntil } from '../lib/harness.mjs';
+import { ARTIFACTS, freePort, waitUntil } from '../lib/harness.mjs';
 
 function onPath(name) {
   try {
@@ -74,17 +73,6 @@ export const ENGINES = {
     install: 'scripts/lib.sh ensure_webkit',
   },
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // A signal (Ctrl+C, a runner's SIGTERM) ends node without its 'exit' event, which stops the
 // drivers here and the server in harness.mjs: turn such a signal into an exit.

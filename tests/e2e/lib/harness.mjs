@@ -95,7 +95,8 @@ export async function waitUntil(fn, { timeout = 5000, interval = 50, message = '
   }
 }
 
-function freePort() {
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -625,22 +626,26 @@ export async function makePng(w = 4, h = 4, [r, g, b] = [200, 30, 30]) {
  * True when the element is at least partly visible: inside the window and inside every
  * scrolling ancestor's visible box.
  */
-export async function isInView(locator) {
-  return locator.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    if (r.height === 0 && r.width === 0) return false;
-    let top = 0;
-    let bottom = window.innerHeight;
-    for (let a = el.parentElement; a; a = a.parentElement) {
-      const oy = getComputedStyle(a).overflowY;
-      if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
-        const ar = a.getBoundingClientRect();
-        top = Math.max(top, ar.top);
-        bottom = Math.min(bottom, ar.bottom);
-      }
+export function isInView(locator) {
+  return locator.evaluate(inView);
+}
+
+/** In the page: whether `el` is at least partly inside the window and every scrolling
+ *  ancestor's visible box (engines/ call it through WebDriver). */
+export function inView(el) {
+  const r = el.getBoundingClientRect();
+  if (r.height === 0 && r.width === 0) return false;
+  let top = 0;
+  let bottom = window.innerHeight;
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const oy = getComputedStyle(a).overflowY;
+    if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
+      const ar = a.getBoundingClientRect();
+      top = Math.max(top, ar.top);
+      bottom = Math.min(bottom, ar.bottom);
     }
-    return r.bottom > top && r.top < bottom;
-  });
+  }
+  return r.bottom > top && r.top < bottom;
 }
 
 /** The accessible name of the element, as Playwright's aria snapshot computes it. */
