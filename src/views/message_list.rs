@@ -19,8 +19,8 @@ use leptos::task::spawn_local;
 use leptos_use_intersection_observer::{
     use_intersection_observer_with_options, UseIntersectionObserverOptions,
 };
-use leptos_use_resize_observer::use_resize_observer;
 use protocol_api::Timestamp;
+use send_wrapper::SendWrapper;
 use std::collections::{HashMap, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -365,6 +365,13 @@ fn px(value: f64) -> String {
 fn rescan(feed: &web_sys::HtmlElement) {
     if let Ok(event) = web_sys::Event::new("scroll") {
         let _ = feed.dispatch_event(&event);
+    }
+}
+
+/// Watches the size of `el` with `observer` (a directive: from the moment it exists).
+fn observe_size(el: web_sys::Element, observer: Option<web_sys::ResizeObserver>) {
+    if let Some(observer) = observer {
+        observer.observe(&el);
     }
 }
 
@@ -750,16 +757,24 @@ pub fn MessageList(
     // The feed changed size (the window, the on-screen keyboard, a taller composer, the
     // phone layout showing it again): the reader stays where they were. Shown again, its
     // scroll position starts over, which is no scroll of the reader's.
-    use_resize_observer(feed_ref, move |_, _| {
+    let resized = Closure::<dyn Fn()>::new(move || {
         let Some(el) = feed_el() else { return };
         let shown = el.client_height() > 0;
-        state.try_update_value(|s| {
+        state.update_value(|s| {
             if shown && s.hidden {
                 s.hidden = false;
                 s.last_top = el.scroll_top();
             }
         });
         settle_next_frame();
+    });
+    let observer = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()).ok();
+    let kept = SendWrapper::new((observer.clone(), resized));
+    on_cleanup(move || {
+        if let Some(observer) = &kept.0 {
+            observer.disconnect();
+        }
+        drop(kept);
     });
 
     // The older-page loader reacts to the infinite-scroll signal: one page at a time, none
@@ -826,6 +841,7 @@ pub fn MessageList(
                 aria-label="Messages"
                 aria-busy=busy
                 node_ref=feed_ref
+                use:observe_size=observer
                 on:scroll=move |_| on_scroll()
                 on:keydown=move |ev| move_through_feed(&ev)
                 on:focusout=move |ev| {
