@@ -1,7 +1,8 @@
 //! The files of a message: `role="list"` "Attachments"; images as lazy thumbnails with
 //! their space reserved (a click or tap shows the image large, in an [`ImageDialog`]),
-//! every file as a download link named by its filename, with type and human size. A `file_url` that is not `http`, `https` or same-origin relative
-//! ([`safe_file_url`]) shows as a plain file name: no link, no image.
+//! every file as a download link named by its filename, with type and human size. A
+//! `file_url` that is not `http`, `https` or same-origin relative ([`safe_file_url`])
+//! shows as a plain file name: no link, no image.
 
 use crate::core::format::{human_size, safe_file_url};
 use crate::views::image_dialog::ImageDialog;
