@@ -44,24 +44,6 @@ function sampleTop(feed, id, ms) {
   });
 }
 
-/** In the page: whether `el` shows inside the boxes that scroll it (the window aside: the
- *  widget may sit below the host page's fold). */
-function inScroller(el) {
-  const r = el.getBoundingClientRect();
-  if (r.height === 0 && r.width === 0) return false;
-  let top = -Infinity;
-  let bottom = Infinity;
-  for (let a = el.parentElement; a; a = a.parentElement) {
-    const oy = getComputedStyle(a).overflowY;
-    if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
-      const ar = a.getBoundingClientRect();
-      top = Math.max(top, ar.top);
-      bottom = Math.min(bottom, ar.bottom);
-    }
-  }
-  return r.bottom > top && r.top < bottom;
-}
-
 export function coreTests(engine, options = {}) {
   const env = engineSuite(engine, options);
   const tag = options.label ?? engine;
@@ -210,7 +192,7 @@ export function coreTests(engine, options = {}) {
     const newest = (await env.server.apiOk(KEVIN.token, 'GET', `/messages?conversation_id=${CONVERSATION}&limit=1`)).data[0];
     await page().until(async () => {
       const found = await page().article(feed, newest.id);
-      return found && (await page().run(inScroller, found)) && found;
+      return found && (await page().run(inView, found, false)) && found;
     }, `the newest message ${newest.id} in the widget's view`);
     assert.equal((await page().all('navigation', 'Conversations', inWidget)).length, 0, 'no conversation list in the widget');
     const text = uniq(`${engine} widget`);

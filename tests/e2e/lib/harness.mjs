@@ -631,12 +631,13 @@ export function isInView(locator) {
 }
 
 /** In the page: whether `el` is at least partly inside the window and every scrolling
- *  ancestor's visible box (engines/ call it through WebDriver). */
-export function inView(el) {
+ *  ancestor's visible box (engines/ call it through WebDriver). With `inWindow` false, the
+ *  window is left aside: a widget may sit below its host page's fold. */
+export function inView(el, inWindow = true) {
   const r = el.getBoundingClientRect();
   if (r.height === 0 && r.width === 0) return false;
-  let top = 0;
-  let bottom = window.innerHeight;
+  let top = inWindow ? 0 : -Infinity;
+  let bottom = inWindow ? window.innerHeight : Infinity;
   for (let a = el.parentElement; a; a = a.parentElement) {
     const oy = getComputedStyle(a).overflowY;
     if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
