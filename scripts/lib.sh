@@ -113,11 +113,11 @@ ensure_build_tools() {
 # The release wasm is built with its own standard library, whose panics abort at once
 # (no panic messages or formatting in the wasm: about 20 KiB gzip less, README "Size"), and
 # without `Debug` formatting or panic locations (3.7 KiB less; the app shows no `Debug`
-# text). The standard library is built with its `optimize_for_size` feature (smaller
-# algorithms), and Leptos with `erase_components` (each component's view behind one
-# type-erased `AnyView`: fewer monomorphized view types). That needs the standard library's
-# sources and, on this stable toolchain, RUSTC_BOOTSTRAP for these unstable build options;
-# nothing else is built this way.
+# text), with the standard library's `optimize_for_size` feature (smaller algorithms). That
+# needs the standard library's sources and, on this stable toolchain, RUSTC_BOOTSTRAP for
+# these unstable build options. The same build sets Leptos's `erase_components` cfg (each
+# component's view behind one type-erased `AnyView`: fewer monomorphized view types).
+# Nothing else is built this way.
 ensure_rust_src() {
   if ! rustup component list --installed | grep -qx 'rust-src'; then
     say "Adding the rust-src component (the release wasm builds its own standard library)"
