@@ -6,7 +6,8 @@
 // against the last. The order is chosen greedily: after a function comes the unplaced one
 // sharing the most 6-byte sequences with the last few placed (sequences found in more than
 // 300 functions say nothing and are skipped); with none sharing any, the next in the
-// original order. Measured on this app: 268.0 → 257.9 KB gzip for the wasm.
+// original order. Measured on this app: 258.1 KB gzip for the wasm, against 268.0 KB in
+// binaryen's order by name and about 5.5 KB more in the linker's.
 //
 // The order is handed to binaryen: every function gets a name that sorts in that order
 // (a `name` section), and `wasm-opt --reorder-functions-by-name` moves them, renumbering
