@@ -51,6 +51,18 @@ pub fn App(
             }
         });
     }
+    // A token typed into the address bar once the page is open follows the rules of a page
+    // load (it leaves the URL at once, and signs in only a tab without a sign-in): the page
+    // loads again. The app's own URL changes go through the history API and fire no
+    // `hashchange`.
+    if standalone {
+        let typed = window_event_listener(leptos::ev::hashchange, |_| {
+            if parse_fragment(&location_hash()).token.is_some() {
+                let _ = window().location().reload();
+            }
+        });
+        on_cleanup(move || typed.remove());
+    }
     let cache = ActionsCache::new();
     let auth_failed = RwSignal::new(false);
     // Phones show the conversation list or the conversation (the stylesheet decides by

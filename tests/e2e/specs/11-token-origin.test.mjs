@@ -95,6 +95,23 @@ test('a link with token= never replaces the token the tab is signed in with', en
   assert.deepEqual([...new Set(tokens.map((t) => t.token))], [KEVIN.token], 'only the signed-in token is used');
 }));
 
+test('a token typed into the address bar of an open page leaves it, and never replaces the sign-in', env.wrap(async () => {
+  const page = await env.openChat();
+  const tokens = recordTokens(page);
+  await page.evaluate(([token, conversation]) => {
+    location.hash = `#token=${token}&conversation=${conversation}`;
+  }, [FRANK.token, CONVERSATION]);
+  await page.waitForURL((url) => !url.hash.includes('token='), { timeout: 10000 });
+  await articles(page).first().waitFor({ state: 'visible', timeout: 15000 });
+  assert.ok(!page.url().includes(FRANK.token), `the typed token leaves the address bar: ${page.url()}`);
+  const text = uniq('typed token, still kevin');
+  await sendFromComposer(page, text);
+  await waitForStatus(page, text, 'sent');
+  const [stored] = await env.server.messagesWithText(text);
+  assert.equal(stored?.contact.username, KEVIN.username, 'sent as the person who signed in, not the typed token\'s');
+  assert.deepEqual([...new Set(tokens.map((t) => t.token))], [KEVIN.token], 'only the signed-in token is used');
+}));
+
 test('fresh tab: a token typed after following an api= link goes to the deployment\'s API only', env.wrap(async () => {
   evil.requests.length = 0;
   const page = await newPage('fresh');
