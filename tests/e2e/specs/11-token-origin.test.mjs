@@ -80,19 +80,25 @@ test('a link with api= opened in a signed-in tab never sends the stored token th
   assert.equal((await env.server.messagesWithText(text)).length, 1);
 }));
 
+/** Checks that Frank's token (`what`) left the address bar and that the tab still sends as
+ *  Kevin, with Kevin's token only (`tokens` from recordTokens). */
+async function stillKevin(page, tokens, what) {
+  assert.ok(!page.url().includes(FRANK.token), `${what} leaves the address bar: ${page.url()}`);
+  const text = uniq('still kevin');
+  await sendFromComposer(page, text);
+  await waitForStatus(page, text, 'sent');
+  const [stored] = await env.server.messagesWithText(text);
+  assert.equal(stored?.contact.username, KEVIN.username, `sent as the person who signed in, not with ${what}`);
+  assert.deepEqual([...new Set(tokens.map((t) => t.token))], [KEVIN.token], 'only the signed-in token is used');
+}
+
 test('a link with token= never replaces the token the tab is signed in with', env.wrap(async () => {
   const page = await env.openChat();
   await page.goto('about:blank');
   const tokens = recordTokens(page);
   await page.goto(`${env.server.url}/#token=${FRANK.token}&conversation=${CONVERSATION}`);
   await articles(page).first().waitFor({ state: 'visible', timeout: 15000 });
-  assert.ok(!page.url().includes(FRANK.token), `the link's token leaves the address bar: ${page.url()}`);
-  const text = uniq('still kevin');
-  await sendFromComposer(page, text);
-  await waitForStatus(page, text, 'sent');
-  const [stored] = await env.server.messagesWithText(text);
-  assert.equal(stored?.contact.username, KEVIN.username, 'sent as the person who signed in, not the link\'s');
-  assert.deepEqual([...new Set(tokens.map((t) => t.token))], [KEVIN.token], 'only the signed-in token is used');
+  await stillKevin(page, tokens, 'the link\'s token');
 }));
 
 test('a token typed into the address bar of an open page leaves it, and never replaces the sign-in', env.wrap(async () => {
@@ -103,13 +109,7 @@ test('a token typed into the address bar of an open page leaves it, and never re
   }, [FRANK.token, CONVERSATION]);
   await page.waitForURL((url) => !url.hash.includes('token='), { timeout: 10000 });
   await articles(page).first().waitFor({ state: 'visible', timeout: 15000 });
-  assert.ok(!page.url().includes(FRANK.token), `the typed token leaves the address bar: ${page.url()}`);
-  const text = uniq('typed token, still kevin');
-  await sendFromComposer(page, text);
-  await waitForStatus(page, text, 'sent');
-  const [stored] = await env.server.messagesWithText(text);
-  assert.equal(stored?.contact.username, KEVIN.username, 'sent as the person who signed in, not the typed token\'s');
-  assert.deepEqual([...new Set(tokens.map((t) => t.token))], [KEVIN.token], 'only the signed-in token is used');
+  await stillKevin(page, tokens, 'the typed token');
 }));
 
 test('fresh tab: a token typed after following an api= link goes to the deployment\'s API only', env.wrap(async () => {
