@@ -47,7 +47,7 @@ function fail(message) {
 
 /** Renames the imports and exports of the wasm and orders its functions for gzip
  *  (order-functions.mjs); returns binaryen's mapping of the names. */
-function minifyBoundary(wasmPath) {
+function minifyAndOrderWasm(wasmPath) {
   fs.writeFileSync(wasmPath, nameInSimilarityOrder(fs.readFileSync(wasmPath)));
   const out = execFileSync(
     'wasm-opt',
@@ -121,7 +121,7 @@ if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 
 const wasmPath = path.join(staging, WASM);
 const gluePath = path.join(staging, GLUE);
-const mapping = minifyBoundary(wasmPath);
+const mapping = minifyAndOrderWasm(wasmPath);
 const glue = renameInGlue(fs.readFileSync(gluePath, 'utf8'), mapping, importModule(wasmPath));
 fs.writeFileSync(gluePath, glue);
 for (const file of [GLUE, ...SCRIPTS]) {

@@ -143,7 +143,8 @@ export function similarityOrder(bodies) {
         if (!placed[f]) score.set(f, (score.get(f) ?? 0) + 1);
       }
     }
-    // The highest score; ties go to the lower index, so the order is reproducible.
+    // The highest score, of at least two shared sequences (one says little); ties go to the
+    // lower index, so the order is reproducible.
     let best = -1;
     let bestScore = 1;
     for (const [f, n] of score) {
