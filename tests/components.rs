@@ -528,6 +528,39 @@ fn actions_with(messages: Vec<Message>) -> ChatActions {
 }
 
 #[wasm_bindgen_test]
+fn avatars_load_from_the_api_and_only_from_safe_urls() {
+    let mut relative = row("from the API's own files").message;
+    relative.contact.avatar_url = Some("/avatars/frank.png".into());
+    let mut hostile = row("a script for a face").message;
+    hostile.id = "hostileAvatar000".into();
+    hostile.contact.avatar_url = Some("javascript:alert(1)".into());
+    let keys = [relative.id.clone(), hostile.id.clone()];
+    let root = container();
+    leptos::mount::mount_to(root.clone(), move || {
+        let actions = actions_with(vec![relative, hostile]);
+        provide_context(actions);
+        keys.map(|key| {
+            let row = row_signal(actions, key).expect("the row");
+            view! { <MessageBubble row meta=RowMeta::default() own=false me="KevinMcCallister"/> }
+        })
+    })
+    .forget();
+    let articles = all(&root, "article");
+    assert_eq!(articles.len(), 2);
+    let avatar = one(&articles[0], "img.pc-avatar");
+    assert_eq!(
+        attr(&avatar, "src"),
+        "http://127.0.0.1:9/avatars/frank.png",
+        "a server-relative avatar loads from the API's origin, not the page's"
+    );
+    assert!(
+        all(&articles[1], "img").is_empty(),
+        "no image from another scheme"
+    );
+    assert_eq!(text(&one(&articles[1], ".pc-avatar--initials")), "FM");
+}
+
+#[wasm_bindgen_test]
 async fn own_bubble_edits_picks_and_confirms_with_focus_where_it_belongs() {
     let root = container();
     let message = own_message("mine to change");

@@ -5,7 +5,7 @@
 
 use crate::actions::ChatActions;
 use crate::browser::{pointer, time};
-use crate::core::format::initials;
+use crate::core::format::{initials, safe_file_url};
 use crate::core::timeline::{RowView, Status};
 use crate::views::attachment_list::AttachmentList;
 use crate::views::delete_dialog::{focus_after_delete, DeleteDialog};
@@ -249,8 +249,17 @@ pub fn MessageBubble(
         }
     };
 
+    // An avatar URL takes the rules of a file URL: a server-relative one loads from the API
+    // (also in a widget on another site), another scheme shows the initials.
+    let avatar_base = api_base.clone();
+    let avatar_src = move || {
+        avatar.with(|url| {
+            url.as_deref()
+                .and_then(|url| safe_file_url(&avatar_base, url))
+        })
+    };
     let avatar_view = move || {
-        (!grouped.get()).then(|| match avatar.get() {
+        (!grouped.get()).then(|| match avatar_src() {
             Some(src) => Either::Left(view! {
                 <img class="pc-avatar" src=src alt="" width="32" height="32" loading="lazy"/>
             }),
