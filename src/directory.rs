@@ -98,20 +98,34 @@ impl ConversationDirectory {
     }
 
     /// Loads the title of the one conversation `id` as the directory's only item (the
-    /// widget, which shows no list but names its conversation). A failure leaves the
-    /// generic title; the feed says what is wrong with the network.
+    /// widget, which shows no list but names its conversation). A transient failure tries
+    /// again with the feed's backoff until the widget goes; any other leaves the generic
+    /// title (the feed says what is wrong).
     pub fn load_one(&self, id: String) {
         let this = *self;
         spawn_local(async move {
-            let client = this.client.get_value();
-            let Ok(conversation) = client.conversation(&id).await else {
-                return;
-            };
-            if let Ok(Some(title)) = this.title(&client, &conversation).await {
-                this.pages
-                    .try_update(|p| p.first_loaded(vec![ConversationItem { id, title }], false));
+            for attempt in 0.. {
+                let Some(client) = this.client.try_get_value() else {
+                    return;
+                };
+                match this.title_of(&client, &id).await {
+                    Ok(Some(title)) => {
+                        let item = ConversationItem { id, title };
+                        this.pages.try_update(|p| p.first_loaded(vec![item], false));
+                        return;
+                    }
+                    Err(err) if err.is_transient() => {}
+                    Ok(None) | Err(_) => return,
+                }
+                gloo_timers::future::TimeoutFuture::new(backoff_ms(attempt)).await;
             }
         });
+    }
+
+    /// The title of the conversation `id`, looked up with the conversation itself.
+    async fn title_of(&self, client: &Client, id: &str) -> Result<Option<String>, ApiError> {
+        let conversation = client.conversation(id).await?;
+        self.title(client, &conversation).await
     }
 
     /// Loads the next page, unless the first is not there yet, one is loading or none is

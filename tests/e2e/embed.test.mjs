@@ -149,6 +149,22 @@ test('script tag on a hostile host page of another origin: the widget works in a
   assert.deepEqual(page.consoleErrors, []);
 }));
 
+test('a widget opened while the API fails names its conversation once the API answers', { timeout: 90000 }, env.wrap(async () => {
+  await env.server.setFaults({ fail_rate: 1 });
+  const page = await open('/plain.html', 'title-retry');
+  const chat = page.locator('#support-chat');
+  await chat.getByRole('alert').first().waitFor({ state: 'visible', timeout: 20000 });
+  await page.waitForTimeout(1500);
+  assert.notEqual((await chat.getByRole('heading').first().innerText()).trim(), 'Frank McCallister', 'no title while every request fails');
+  await env.server.setFaults({});
+  // The title is tried again with the feed's backoff (1 s, 2 s, 4 s, …), as the feed is.
+  await waitUntil(async () => (await chat.getByRole('heading').first().innerText()).trim() === 'Frank McCallister', {
+    timeout: 20000,
+    message: 'the widget\'s heading to show the conversation title once the API answers',
+  });
+  await articles(chat).first().waitFor({ state: 'visible', timeout: 20000 });
+}));
+
 test('the widget looks the same with and without hostile CSS (pixel diff under 1%)', { timeout: 90000 }, env.wrap(async () => {
   const plain = await open('/plain.html', 'plain');
   const hostile = await open('/hostile.html', 'hostile2');
