@@ -68,6 +68,21 @@ pub struct Span {
     pub below: f64,
 }
 
+impl Span {
+    /// This span starting at row `start` at the latest: the rows from there on stay
+    /// rendered, and the spacer above shrinks by their heights.
+    pub fn reaching_up_to(self, keys: &[String], heights: &Heights, start: usize) -> Span {
+        if start >= self.start {
+            return self;
+        }
+        Span {
+            start,
+            above: keys[..start].iter().map(|k| heights.get(k)).sum(),
+            ..self
+        }
+    }
+}
+
 /// Where the reader is: at the newest row, or at a row and its top's offset (px) from the
 /// viewport's top (negative when it starts above the viewport).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -412,5 +427,22 @@ mod tests {
         // Scrolled down: the last rendered row ends 50 px below the viewport.
         assert!(needs_move(-900.0, 650.0, 600.0, 200.0, true, true));
         assert!(!needs_move(-900.0, 650.0, 600.0, 200.0, true, false));
+    }
+
+    #[test]
+    fn a_span_reaching_up_keeps_the_rows_from_there_and_its_spacer_shrinks() {
+        let keys = keys(30);
+        let heights = uniform(&keys, 100.0);
+        let span = span(&keys, &heights, &Anchor::Bottom, None, 450.0, 450.0);
+        assert_eq!((span.start, span.end), (21, 30));
+        let wider = span.clone().reaching_up_to(&keys, &heights, 20);
+        assert_eq!((wider.start, wider.end), (20, 30));
+        assert_eq!(wider.above, 2000.0);
+        assert_eq!(wider.below, span.below);
+        assert_eq!(
+            span.clone().reaching_up_to(&keys, &heights, 25),
+            span,
+            "never narrower"
+        );
     }
 }

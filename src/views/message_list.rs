@@ -122,6 +122,8 @@ struct FeedState {
     viewport: f64,
     /// Rows were laid out once (before that, the first rows render without overscan).
     laid_out: bool,
+    /// The window took on its overscan after the first layout.
+    overscanned: bool,
     /// The row that held the focus when the window was last placed.
     focus_key: Option<String>,
     /// The keys of the articles the read-mark observer watches.
@@ -471,7 +473,7 @@ pub fn MessageList(
             .map(web_sys::HtmlElement::from)
     };
 
-    let span = Memo::new(move |_| {
+    let span = Memo::new(move |prev: Option<&window::Span>| {
         replace.track();
         rows.with(|r| {
             let pinned = feed_el().as_ref().and_then(focused_key);
@@ -487,15 +489,32 @@ pub fn MessageList(
                     } else {
                         0.0
                     };
+                    let first_overscan = s.laid_out && !s.overscanned;
+                    s.overscanned |= s.laid_out;
                     let (items, heights, anchor) = (&r.items, &s.heights, &s.anchor);
-                    window::span(
+                    let span = window::span(
                         items,
                         heights,
                         anchor,
                         pinned.as_deref(),
                         s.viewport,
                         margin,
-                    )
+                    );
+                    // Taking on the overscan only adds rows at the bottom: the measured
+                    // heights that replace the first estimates may cover it with fewer,
+                    // but unmounting one of the first frame's rows there made WebKit move
+                    // the view up by its height, which read as the reader leaving the
+                    // bottom (the widget then opened short of its newest message).
+                    match prev {
+                        Some(prev)
+                            if first_overscan
+                                && *anchor == Anchor::Bottom
+                                && prev.end == items.len() =>
+                        {
+                            span.reaching_up_to(items, heights, prev.start)
+                        }
+                        _ => span,
+                    }
                 })
                 .unwrap_or_default()
         })
