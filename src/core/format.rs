@@ -183,10 +183,10 @@ pub fn resolve_url(api_base: &str, url: &str) -> String {
 /// Where an attachment's `file_url` (or a contact's `avatar_url`) may take a link or an
 /// image: an `http` or `https` URL as given, a root-relative path against the API's origin
 /// (see [`resolve_url`]), another relative path as given. `None` for anything else, so the
-/// file shows by name only (the avatar by initials): other
-/// schemes (`javascript:`, `data:`), a host-relative `//host`, and URLs holding spaces,
-/// control characters or backslashes (browsers drop or reinterpret those, which can turn
-/// a harmless-looking value into another scheme or host).
+/// file shows by name only (the avatar by initials): other schemes (`javascript:`,
+/// `data:`), a host-relative `//host`, and URLs holding spaces, control characters or
+/// backslashes (browsers drop or reinterpret those, which can turn a harmless-looking value
+/// into another scheme or host).
 pub fn safe_file_url(api_base: &str, url: &str) -> Option<String> {
     let rewritten = |c: char| c.is_ascii_whitespace() || c.is_control() || c == '\\';
     if url.is_empty() || url.chars().any(rewritten) {
