@@ -6,7 +6,7 @@
 //! sends (also their `Idempotency-Key`), the server id otherwise.
 
 use protocol_api::{Attachment, Contact, Event, EventType, Message, Page, Timestamp};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Where a row stands with the server, as UI.md's `data-status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +133,7 @@ pub struct Timeline {
     me: Option<Contact>,
     entries: Vec<Entry>,
     /// Server id → row key, for rows whose key is a client id.
-    keys: HashMap<String, String>,
+    keys: FxHashMap<String, String>,
     /// Live copies of my own messages that arrived before their POST answered.
     held_echoes: Vec<Message>,
     loaded: bool,
@@ -145,7 +145,7 @@ pub struct Timeline {
     /// far, and per message id the count when such news last created, changed or deleted
     /// it: a page requested before that is older than what is shown.
     news: u64,
-    news_at: HashMap<String, u64>,
+    news_at: FxHashMap<String, u64>,
 }
 
 impl Timeline {
@@ -470,14 +470,14 @@ impl Timeline {
         if !self.loaded {
             return Vec::new();
         }
-        let newer: HashSet<String> = page
+        let newer: FxHashSet<String> = page
             .data
             .iter()
             .map(|m| m.id.clone())
             .filter(|id| self.changed_live_since(id, mark))
             .collect();
         page.data.retain(|m| !newer.contains(&m.id));
-        let ids: HashSet<String> = page.data.iter().map(|m| m.id.clone()).collect();
+        let ids: FxHashSet<String> = page.data.iter().map(|m| m.id.clone()).collect();
         let mut changes: Vec<Change> = page
             .data
             .into_iter()

@@ -7,7 +7,7 @@
 //! rows (an older page, a deletion, a row growing) keeps that row exactly where it was.
 //! Pure: the feed measures the DOM and applies the result.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Height (px) assumed for a row that has never been rendered, before any was measured.
 pub const DEFAULT_ROW_HEIGHT: f64 = 64.0;
@@ -16,7 +16,7 @@ pub const DEFAULT_ROW_HEIGHT: f64 = 64.0;
 /// otherwise.
 #[derive(Clone, Debug, Default)]
 pub struct Heights {
-    known: HashMap<String, f64>,
+    known: FxHashMap<String, f64>,
     total: f64,
 }
 

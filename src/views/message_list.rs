@@ -20,8 +20,8 @@ use leptos_use_intersection_observer::{
     use_intersection_observer_with_options, UseIntersectionObserverOptions,
 };
 use protocol_api::Timestamp;
+use rustc_hash::{FxHashMap, FxHashSet};
 use send_wrapper::SendWrapper;
-use std::collections::{HashMap, HashSet};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -50,7 +50,7 @@ const READ_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 /// moves the line up.
 struct Rows {
     items: Vec<String>,
-    meta: HashMap<String, (RowMeta, Option<i64>)>,
+    meta: FxHashMap<String, (RowMeta, Option<i64>)>,
     /// What they were laid out from, besides the keys: each row's sender id and
     /// created_at, and whether older messages remain.
     senders: Vec<(String, Timestamp)>,
@@ -76,7 +76,7 @@ impl Rows {
             .collect();
         let has_more = timeline.has_more();
         let setsize = if has_more { -1 } else { items.len() as i64 };
-        let mut meta = HashMap::with_capacity(items.len());
+        let mut meta = FxHashMap::with_capacity_and_hasher(items.len(), Default::default());
         for (i, ((key, l), (_, ts))) in items.iter().zip(layout(&input)).zip(&senders).enumerate() {
             let row = RowMeta {
                 grouped: l.grouped,
@@ -130,7 +130,7 @@ struct FeedState {
     watched: Vec<String>,
     /// The read-mark observer last heard from, and the keys it reported in view.
     observer: Option<web_sys::IntersectionObserver>,
-    in_view: HashSet<String>,
+    in_view: FxHashSet<String>,
     /// A read mark is scheduled.
     read_pending: bool,
     /// Just opened with new messages from others: the row under the "New messages" line,
