@@ -274,6 +274,13 @@ function makeServerHandle({ url, port, tmp, child, exitPromise, log, logPath, ge
       }
       throw new Error('pagination did not end after 1000 pages');
     },
+    /** Marks every message from others of a conversation read, as `reader` (test setup). */
+    async readAll(conversationId = CONVERSATION, reader = KEVIN) {
+      const all = await this.allMessages(conversationId, reader.token);
+      for (const m of all.filter((x) => x.contact.id !== reader.id && !x.read_at)) {
+        await this.apiOk(reader.token, 'PUT', `/messages/${m.id}`, { read_at: Math.floor(Date.now() / 1000) });
+      }
+    },
     /** The messages of a conversation whose text equals `text` exactly. */
     async messagesWithText(text, conversationId = CONVERSATION) {
       return (await this.allMessages(conversationId)).filter((m) => m.message === text);

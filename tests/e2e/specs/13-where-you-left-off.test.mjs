@@ -20,14 +20,6 @@ const idBelowLine = (page) => newLine(page).evaluate((label) => {
   return el?.getAttribute('data-message-id');
 });
 
-/** Marks every message from others of the conversation read, as Kevin. */
-async function readEverything() {
-  const all = await env.server.allMessages(CONVERSATION, KEVIN.token);
-  for (const m of all.filter((x) => x.contact.id !== KEVIN.id && !x.read_at)) {
-    await env.server.apiOk(KEVIN.token, 'PUT', `/messages/${m.id}`, { read_at: Math.floor(Date.now() / 1000) });
-  }
-}
-
 test('many new messages: the view opens at the "New messages" line, which stays while they are read', env.wrap(async () => {
   await env.server.send(KEVIN.token, `I was here ${uniq('k')}`);
   const sent = [];
@@ -56,7 +48,7 @@ test('many new messages: the view opens at the "New messages" line, which stays 
 }));
 
 test('a few new messages: the view opens at the newest, the line above them; none once all is read', env.wrap(async () => {
-  await readEverything();
+  await env.server.readAll();
   const first = await env.server.send(FRANK.token, `just one ${uniq('a')}`);
   const second = await env.server.send(FRANK.token, `and another ${uniq('b')}`);
   const page = await env.openChat();
@@ -64,7 +56,7 @@ test('a few new messages: the view opens at the newest, the line above them; non
   await waitUntil(() => isInView(articleById(page, second.id)), { timeout: 5000, message: 'the newest message in view' });
   assert.equal(await idBelowLine(page), first.id);
 
-  await readEverything();
+  await env.server.readAll();
   await page.close();
   const again = await env.openChat();
   await waitUntil(() => isInView(articleById(again, second.id)), { timeout: 5000, message: 'the newest message in view' });
