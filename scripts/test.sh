@@ -24,8 +24,8 @@ CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p protocol-chat --target wasm32-unknown-unknown --test components --test feed
 
-say "Tests of the build's own step (tools/order-functions.mjs)"
-node --test tools/order-functions.test.mjs
+say "Tests of the build's own steps (tools/order-functions.mjs, tools/prune-exports.mjs)"
+node --test tools/order-functions.test.mjs tools/prune-exports.test.mjs
 
 build_app
 build_server

@@ -1,15 +1,18 @@
 // trunk post_build hook (Trunk.toml): shrinks what the browser loads first, in the staging
 // directory, before trunk moves it to dist/. Release builds only; debug builds stay readable.
 //
-// 1. Names across the wasm/JS boundary. wasm-bindgen names every import and export with a
+// 1. Exports no page uses (prune-exports.mjs): the JS classes wasm-bindgen exports for
+//    dependencies (wasm-streams, through Leptos's server_fn), the wasm code only they call
+//    and the imports only that code makes.
+// 2. Names across the wasm/JS boundary. wasm-bindgen names every import and export with a
 //    hash (`__wbg_addEventListener_0123456789abcdef`), written once in the wasm and once in
 //    the JS glue: about 200 of them, incompressible hex. binaryen's
 //    `--minify-imports-and-exports-and-modules` pass (the one emscripten uses for this) gives
 //    them short names and prints the mapping; the same mapping is applied to the glue.
 //    The same wasm-opt run orders the functions so that gzip finds more repeats
 //    (order-functions.mjs): about 10 KB less.
-// 2. terser minifies the glue (trunk's own minifier gives up on it) and boot.js/embed.js.
-// 3. Every file the browser loads gets its gzip (-9) and brotli (quality 11) copy beside it
+// 3. terser minifies the glue (trunk's own minifier gives up on it) and boot.js/embed.js.
+// 4. Every file the browser loads gets its gzip (-9) and brotli (quality 11) copy beside it
 //    (`main.css.gz`, `main.css.br`): protocol-server and static hosts that look for them
 //    (nginx `gzip_static`, Caddy `precompressed`) send them as they are, compressed once at
 //    the best level instead of at every request. Not config.json, which operators edit.
@@ -23,10 +26,14 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { minify } from 'terser';
 import { nameInSimilarityOrder } from './order-functions.mjs';
+import { withoutUnimportedFunctions, withoutUnusedClasses } from './prune-exports.mjs';
+import { withoutExports } from './wasm-binary.mjs';
 
 const GLUE = 'protocol-chat.js';
 const WASM = 'protocol-chat_bg.wasm';
 const SCRIPTS = ['boot.js', 'embed.js'];
+// The classes the glue hands to pages: `mount_widget` (embed.js) returns a WidgetHandle.
+const PUBLIC_CLASSES = new Set(['WidgetHandle']);
 // The wasm features the Rust toolchain emits (wasm-opt must accept them to rewrite the file).
 const FEATURES = [
   '--enable-bulk-memory',
@@ -45,14 +52,16 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Renames the imports and exports of the wasm and orders its functions for gzip
- *  (order-functions.mjs); returns binaryen's mapping of the names. */
+/** Removes what nothing reaches any more, renames the imports and exports of the wasm and
+ *  orders its functions for gzip (order-functions.mjs); returns binaryen's mapping of the
+ *  names that are left. */
 function minifyAndOrderWasm(wasmPath) {
   fs.writeFileSync(wasmPath, nameInSimilarityOrder(fs.readFileSync(wasmPath)));
   const out = execFileSync(
     'wasm-opt',
     [
       wasmPath,
+      '--remove-unused-module-elements',
       '--minify-imports-and-exports-and-modules',
       '--reorder-functions-by-name',
       ...FEATURES,
@@ -121,8 +130,16 @@ if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 
 const wasmPath = path.join(staging, WASM);
 const gluePath = path.join(staging, GLUE);
+const pruned = withoutUnusedClasses(fs.readFileSync(gluePath, 'utf8'), PUBLIC_CLASSES);
+fs.writeFileSync(wasmPath, withoutExports(fs.readFileSync(wasmPath), pruned.unusedExports));
 const mapping = minifyAndOrderWasm(wasmPath);
-const glue = renameInGlue(fs.readFileSync(gluePath, 'utf8'), mapping, importModule(wasmPath));
+const imported = new Set(mapping.imports.map(([, name]) => name));
+const unimported = withoutUnimportedFunctions(pruned.js, imported);
+console.log(
+  `finish-build: dropped the classes ${pruned.classes.join(', ') || '(none)'}, ` +
+    `${pruned.unusedExports.size} wasm exports and ${unimported.removed.length} imports only they used`,
+);
+const glue = renameInGlue(unimported.js, mapping, importModule(wasmPath));
 fs.writeFileSync(gluePath, glue);
 for (const file of [GLUE, ...SCRIPTS]) {
   const full = path.join(staging, file);

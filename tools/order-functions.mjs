@@ -13,6 +13,8 @@
 // (a `name` section), and `wasm-opt --reorder-functions-by-name` moves them, renumbering
 // every call and table entry. Without `-g` binaryen writes no names back.
 
+import { leb, readLeb, section, sections, string } from './wasm-binary.mjs';
+
 /** Shingle length in bytes. */
 const SHINGLE = 6;
 /** Sequences in more functions than this are too common to tell functions apart. */
@@ -20,49 +22,9 @@ const MAX_SHARED_BY = 300;
 /** How many of the last placed functions the next one is compared with. */
 const RECENT = 3;
 
-function readLeb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-
-function leb(value) {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return Buffer.from(out);
-}
-
-function string(text) {
-  const bytes = Buffer.from(text, 'utf8');
-  return Buffer.concat([leb(bytes.length), bytes]);
-}
-
-/** The module's sections: id, start and end of each payload. */
-function sections(wasm) {
-  const found = [];
-  let at = 8;
-  while (at < wasm.length) {
-    const id = wasm[at];
-    const [size, start] = readLeb(wasm, at + 1);
-    found.push({ id, start, end: start + size });
-    at = start + size;
-  }
-  return found;
-}
-
 /** How many functions the module imports (they keep the first indices). */
-function importedFunctions(wasm, section) {
-  let [count, at] = readLeb(wasm, section.start);
+function importedFunctions(wasm, importSection) {
+  let [count, at] = readLeb(wasm, importSection.start);
   let functions = 0;
   const skipName = () => {
     const [length, next] = readLeb(wasm, at);
@@ -97,8 +59,8 @@ function importedFunctions(wasm, section) {
 }
 
 /** The bodies of the functions the module defines, in order. */
-function functionBodies(wasm, section) {
-  let [count, at] = readLeb(wasm, section.start);
+function functionBodies(wasm, codeSection) {
+  let [count, at] = readLeb(wasm, codeSection.start);
   const bodies = [];
   while (count--) {
     const [size, start] = readLeb(wasm, at);
@@ -187,6 +149,6 @@ export function nameInSimilarityOrder(wasm) {
   const isNames = (s) => s.id === 0 && wasm.toString('utf8', s.start + 1, s.start + 5) === 'name';
   const kept = all
     .filter((s) => !isNames(s))
-    .map((s) => Buffer.concat([Buffer.from([s.id]), leb(s.end - s.start), wasm.subarray(s.start, s.end)]));
-  return Buffer.concat([wasm.subarray(0, 8), ...kept, Buffer.from([0]), leb(payload.length), payload]);
+    .map((s) => section(s.id, wasm.subarray(s.start, s.end)));
+  return Buffer.concat([wasm.subarray(0, 8), ...kept, section(0, payload)]);
 }
