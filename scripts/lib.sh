@@ -116,7 +116,9 @@ ensure_build_tools() {
 # text), with the standard library's `optimize_for_size` feature (smaller algorithms). That
 # needs the standard library's sources and, on this stable toolchain, RUSTC_BOOTSTRAP for
 # these unstable build options. The same build sets Leptos's `erase_components` cfg (each
-# component's view behind one type-erased `AnyView`: fewer monomorphized view types).
+# component's view behind one type-erased `AnyView`: fewer monomorphized view types), and
+# leaves out the wasm reference-types feature: wasm-bindgen then keeps JS values in a table
+# of its glue instead of an `externref` table: 1.7 KiB less wasm for 0.2 KiB more glue.
 # Nothing else is built this way.
 ensure_rust_src() {
   if ! rustup component list --installed | grep -qx 'rust-src'; then
@@ -129,7 +131,7 @@ wasm_release_env() {
   env RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none --cfg=erase_components" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none --cfg=erase_components -Ctarget-feature=-reference-types" \
     "$@"
 }
 
