@@ -15,6 +15,7 @@ use crate::core::timeline::Timeline;
 use crate::directory::ConversationDirectory;
 use crate::views::conversation_list::ConversationList;
 use crate::views::conversation_view::{ConversationView, UNTITLED};
+use crate::views::effect;
 use crate::views::error_banner::ErrorBanner;
 use crate::views::sign_in::SignIn;
 use leptos::either::Either;
@@ -45,7 +46,7 @@ pub fn App(
     provide_context(attention);
     let root = NodeRef::<leptos::html::Div>::new();
     if !standalone {
-        Effect::new(move || {
+        effect(move || {
             if let Some(el) = root.get() {
                 attention.watch_focus_in(el.into());
             }
@@ -322,7 +323,7 @@ fn SignedIn(
         // The open conversation is in the URL, so a reload or a shared link opens it; the
         // browser's back and forward buttons, or a fragment typed in the address bar (each
         // a popstate), open the conversation and the screen of their history entry.
-        Effect::new(move || {
+        effect(move || {
             if let Some(id) = current.get() {
                 let hash = location_hash();
                 if parse_fragment(&hash).conversation_id.as_deref() != Some(id.as_str()) {

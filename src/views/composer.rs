@@ -5,6 +5,7 @@
 use crate::actions::ChatActions;
 use crate::browser::pointer;
 use crate::core::format::human_size;
+use crate::views::effect;
 use leptos::ev::KeyboardEvent;
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
@@ -69,7 +70,7 @@ pub fn Composer(
     let set_draft = move |text: &str| actions.save_draft(text);
     // The caller's draft (known once the caller is: a fresh tab learns it first) fills an
     // empty box.
-    Effect::new(move |_| {
+    effect(move || {
         let draft = actions.draft.get();
         if let Some(field) = input.get() {
             if field.value().is_empty() {
@@ -150,7 +151,7 @@ pub fn Composer(
         }
     };
     if let Some(dropped) = dropped {
-        Effect::new(move || {
+        effect(move || {
             if dropped.with(|d| !d.is_empty()) {
                 let files = dropped
                     .try_update_untracked(std::mem::take)

@@ -6,6 +6,7 @@ use crate::browser::attention::{Attention, APP_TITLE};
 use crate::browser::live::{self, Live};
 use crate::core::timeline::Timeline;
 use crate::views::composer::{files_of, Composer};
+use crate::views::effect;
 use crate::views::error_banner::ErrorBanner;
 use crate::views::message_list::MessageList;
 use leptos::prelude::*;
@@ -64,7 +65,7 @@ pub fn ConversationView(
         actions.open();
     }
     // Live updates once the first page is there (the stream resyncs when it opens).
-    Effect::new(move || {
+    effect(move || {
         let started = live.try_with_value(Option::is_some).unwrap_or(true);
         if loaded.get() && !started {
             let handle = live::start(
@@ -79,8 +80,8 @@ pub fn ConversationView(
     // the reader looks away is counted and notified; a notification's click opens the
     // newest messages with that one focused.
     if let Some(attention) = use_context::<Attention>() {
-        Effect::new(move || title.with(|t| attention.set_title(t)));
-        Effect::new(move || {
+        effect(move || title.with(|t| attention.set_title(t)));
+        effect(move || {
             if actions.arrivals.with(Vec::is_empty) {
                 return;
             }

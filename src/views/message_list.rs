@@ -8,6 +8,7 @@ use crate::core::format::{day_key, layout};
 use crate::core::timeline::Timeline;
 use crate::core::window::{self, Anchor, Heights, Span};
 use crate::views::day_line::DayLine;
+use crate::views::effect;
 use crate::views::feed_status::{FeedLine, FeedStatus};
 use crate::views::jump_to_latest::JumpToLatest;
 use crate::views::live_region::LiveRegion;
@@ -798,7 +799,7 @@ pub fn MessageList(
 
     // The older-page loader reacts to the infinite-scroll signal: one page at a time, none
     // after the beginning; the anchor keeps the message under the reader's eye in place.
-    Effect::new(move |_| {
+    effect(move || {
         if !top_reached.get() {
             return;
         }
@@ -839,7 +840,7 @@ pub fn MessageList(
         now
     });
     // Every new message from others is announced once.
-    Effect::new(move |_| {
+    effect(move || {
         if actions.announcements.with(|a| a.is_empty()) {
             return;
         }

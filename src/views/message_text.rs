@@ -2,6 +2,7 @@
 //! direction (`dir="auto"`), and a long one folded behind "Show more".
 
 use crate::core::format::{may_fold, split_links, Segment};
+use crate::views::effect;
 use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn MessageText(
     let expanded = RwSignal::new(false);
     // Whether the folded paragraph hides anything, read from the layout once it is there.
     let hides_text = RwSignal::new(false);
-    Effect::new(move || {
+    effect(move || {
         if !foldable.get() {
             hides_text.set(false);
             return;

@@ -21,3 +21,13 @@ pub mod new_messages_line;
 pub mod reaction_bar;
 pub mod reaction_picker;
 pub mod sign_in;
+
+use leptos::prelude::{Effect, LocalStorage};
+
+/// [`Effect::new`] with the closure boxed. Leptos's effect loop is generic over its
+/// closure, so each `Effect::new(move || …)` would put its own copy of the loop in the
+/// wasm (about 700 bytes); the views' effects share one through here.
+pub fn effect(run: impl FnMut() + 'static) -> Effect<LocalStorage> {
+    let run: Box<dyn FnMut()> = Box::new(run);
+    Effect::new(run)
+}
