@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
   useSuite, uniq, composer, feed, articles, articleWithText, articleById, statusOf, waitUntil,
-  messageAction, sendFromComposer, waitForStatus, watchConsole, loadOlderPage, isInView, FRANK, KEVIN, CONVERSATION,
+  messageAction, sendFromComposer, waitForStatus, watchConsole, loadOlderPage, isInView, inView, FRANK, KEVIN, CONVERSATION,
 } from './lib/harness.mjs';
 
 const env = useSuite('a11y');
@@ -242,26 +242,13 @@ test('landmarks: one h1 and one main on the standalone page; the widget is a lab
 // ---------------------------------------------------------------------------------------
 // Keyboard only
 
-/** What has focus, and whether it visibly shows it. */
+/** In the page: what has focus, and whether it shows a focus indicator. */
 function focusInfo() {
   const el = document.activeElement;
-  if (!el || el === document.body) return { tag: 'BODY', visible: false, name: '' };
+  if (!el || el === document.body) return { tag: 'BODY', name: '' };
   const cs = getComputedStyle(el);
   const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
   const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-  const r = el.getBoundingClientRect();
-  // On screen: inside the window and inside every scrolling ancestor.
-  let top = 0;
-  let bottom = window.innerHeight;
-  for (let a = el.parentElement; a; a = a.parentElement) {
-    const oy = getComputedStyle(a).overflowY;
-    if (oy === 'auto' || oy === 'scroll' || oy === 'hidden') {
-      const ar = a.getBoundingClientRect();
-      top = Math.max(top, ar.top);
-      bottom = Math.min(bottom, ar.bottom);
-    }
-  }
-  const onScreen = r.width > 0 && r.height > 0 && r.bottom > top && r.top < bottom;
   return {
     tag: el.tagName,
     role: el.getAttribute('role'),
@@ -270,9 +257,18 @@ function focusInfo() {
     inFeed: !!el.closest('[role="feed"]'),
     inDialog: el.closest('[role="dialog"]')?.getAttribute('aria-label') || null,
     indicator: outline || shadow,
-    onScreen,
-    visible: (outline || shadow) && onScreen,
   };
+}
+
+/** What has focus, and whether it visibly shows it: an indicator, on screen (the
+ *  harness's `inView`: inside the window and every scrolling ancestor). */
+async function focusState(page) {
+  const info = await page.evaluate(focusInfo);
+  if (info.tag === 'BODY') return { ...info, visible: false };
+  const focused = await page.evaluateHandle(() => document.activeElement);
+  const onScreen = await focused.evaluate(inView);
+  await focused.dispose();
+  return { ...info, onScreen, visible: info.indicator && onScreen };
 }
 
 test('keyboard only: every action of UI.md, focus always visible, sensible focus after delete and dialogs', env.wrap(async () => {
@@ -281,7 +277,7 @@ test('keyboard only: every action of UI.md, focus always visible, sensible focus
   const invisible = [];
   const problems = [];
   const focus = async () => {
-    const f = await page.evaluate(focusInfo);
+    const f = await focusState(page);
     stops.push(f);
     if (f.tag !== 'BODY' && !f.visible) invisible.push(`${f.tag}${f.role ? `[role=${f.role}]` : ''} "${f.name}" (indicator ${f.indicator}, on screen ${f.onScreen})`);
     return f;
