@@ -178,8 +178,6 @@ pub fn ConversationView(
                     <p class="pc-drop__label">"Drop files to attach"</p>
                 </div>
             </Show>
-            // The title may come from a load (the conversation list) that the rest of the
-            // view must not wait for: its own boundary keeps it from holding an outer one.
             <div class="pc-conv__head">
                 {on_back.map(|on_back| view! {
                     <button
@@ -192,7 +190,7 @@ pub fn ConversationView(
                     </button>
                 })}
                 <h2 class="pc-conv__title" tabindex="-1">
-                    <bdi><Transition fallback=|| UNTITLED>{title}</Transition></bdi>
+                    <bdi>{title}</bdi>
                 </h2>
             </div>
             {alert}
