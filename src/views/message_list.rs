@@ -137,9 +137,8 @@ struct FeedState {
     /// Just opened with new messages from others: the row under the "New messages" line,
     /// where the view opens once laid out if what is new does not fit on screen.
     open_at: Option<String>,
-    /// Announcements waiting for the live region, and the number of the last one shown.
+    /// Announcements waiting for the live region.
     announcements: Vec<String>,
-    announced: u64,
     /// The feed is not laid out (the phone layout shows the conversation list).
     hidden: bool,
 }
@@ -324,7 +323,7 @@ fn move_through_feed(ev: &web_sys::KeyboardEvent) {
 /// Queues `text` for the live region `shown`: the region is emptied at once and the queue
 /// is written a tick later, so every announcement is a fresh addition (the same text twice
 /// is still two announcements).
-fn queue_announcement(state: Feed, shown: RwSignal<Vec<(u64, String)>>, text: String) {
+fn queue_announcement(state: Feed, shown: RwSignal<Vec<String>>, text: String) {
     let first = state
         .try_update_value(|s| {
             s.announcements.push(text);
@@ -338,16 +337,10 @@ fn queue_announcement(state: Feed, shown: RwSignal<Vec<(u64, String)>>, text: St
     set_timeout(
         move || {
             let batch = state.try_update_value(|s| {
-                let queued = std::mem::take(&mut s.announcements);
-                let keep = queued.len().saturating_sub(ANNOUNCEMENTS_KEPT);
+                let mut queued = std::mem::take(&mut s.announcements);
+                let dropped = queued.len().saturating_sub(ANNOUNCEMENTS_KEPT);
+                queued.drain(..dropped);
                 queued
-                    .into_iter()
-                    .skip(keep)
-                    .map(|text| {
-                        s.announced += 1;
-                        (s.announced, text)
-                    })
-                    .collect::<Vec<_>>()
             });
             if let Some(batch) = batch {
                 shown.try_set(batch);
@@ -462,7 +455,7 @@ pub fn MessageList(
     let unseen = RwSignal::new(0u32);
     // The row the "New messages" line goes above, set when the conversation opens.
     let unread_from = RwSignal::new(None::<String>);
-    let announced = RwSignal::new(Vec::<(u64, String)>::new());
+    let announced = RwSignal::new(Vec::<String>::new());
     // Asks for the window to be placed again.
     let replace = RwSignal::new(0u64);
     let at_bottom = move || state.with_value(|s| s.anchor == Anchor::Bottom);
