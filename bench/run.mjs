@@ -88,7 +88,7 @@ const MB = 1_000_000;
 const BUDGETS = {
   // Not met yet by the Leptos views (README "Size"): shown as NOT MET, and the run fails
   // only over the regression ceiling, so the figure cannot grow while it is brought down.
-  transfer_gzip: { max: 230 * KiB, ceiling: 266 * KiB, text: '≤ 230 KiB' },
+  transfer_gzip: { max: 230 * KiB, ceiling: 259 * KiB, text: '≤ 230 KiB' },
   first_message_ms: { max: 300, text: '≤ 300 ms' },
   optimistic_paint_ms: { max: 33, text: '≤ 33 ms' },
   older_scroll_shift_px: { max: 1, text: '≤ 1 px' },

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUDGET_KIB=230
 BUDGET_BYTES=$((BUDGET_KIB * 1024))
-CEILING_KIB=266
+CEILING_KIB=259
 CEILING_BYTES=$((CEILING_KIB * 1024))
 FIRST_LOAD=(index.html boot.js protocol-chat.js protocol-chat_bg.wasm main.css config.json favicon.png)
 
