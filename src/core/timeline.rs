@@ -132,6 +132,11 @@ pub enum Change {
 pub struct Timeline {
     me: Option<Contact>,
     entries: Vec<Entry>,
+    /// Row key → revision, for every entry: each rendered row asks for its revision on
+    /// every change, which must not mean a scan of thousands of rows.
+    revs: FxHashMap<String, u64>,
+    /// Raised whenever the outline may have changed (see [`Timeline::shape`]).
+    shape: u64,
     /// Server id → row key, for rows whose key is a client id.
     keys: FxHashMap<String, String>,
     /// Live copies of my own messages that arrived before their POST answered.
@@ -164,6 +169,7 @@ impl Timeline {
             if !self.entries[i].is_server() && self.entries[i].message.contact != me {
                 self.entries[i].message.contact = me.clone();
                 self.bump(i);
+                self.shape += 1;
             }
         }
         self.me = Some(me);
@@ -176,7 +182,31 @@ impl Timeline {
 
     fn bump(&mut self, index: usize) {
         self.rev += 1;
-        self.entries[index].rev = self.rev;
+        let entry = &mut self.entries[index];
+        entry.rev = self.rev;
+        self.revs.insert(entry.key.clone(), self.rev);
+    }
+
+    /// Takes the row at `index` out of the timeline.
+    fn remove_entry(&mut self, index: usize) -> Entry {
+        let entry = self.entries.remove(index);
+        self.revs.remove(&entry.key);
+        self.shape += 1;
+        entry
+    }
+
+    /// Gives the row at `index` a new server copy; a new sender or creation time changes
+    /// the outline.
+    fn set_message(&mut self, index: usize, message: Message, etag: Option<String>) {
+        let entry = &mut self.entries[index];
+        if entry.message.contact.id != message.contact.id
+            || entry.message.created_at != message.created_at
+        {
+            self.shape += 1;
+        }
+        entry.message = message;
+        entry.etag = etag;
+        self.bump(index);
     }
 
     fn my_id(&self) -> &str {
@@ -198,6 +228,11 @@ impl Timeline {
 
     fn index_of_id(&self, id: &str) -> Option<usize> {
         let key = self.keys.get(id).map_or(id, String::as_str);
+        // A server row is keyed by its id, or by the client id `keys` gives for my sends:
+        // a key no row has means no row has this id (no scan of every row for a new one).
+        if !self.revs.contains_key(key) {
+            return None;
+        }
         self.entries
             .iter()
             .position(|e| e.is_server() && (e.key == key || e.message.id == id))
@@ -219,6 +254,7 @@ impl Timeline {
     /// A fresh row with no edit, reaction or delete under way.
     fn new_entry(&mut self, key: String, message: Message, status: Status) -> Entry {
         self.rev += 1;
+        self.revs.insert(key.clone(), self.rev);
         Entry {
             key,
             message,
@@ -270,7 +306,7 @@ impl Timeline {
 
     /// The revision of a row: changes whenever what it shows changes.
     pub fn rev(&self, key: &str) -> Option<u64> {
-        self.index_of_key(key).map(|i| self.entries[i].rev)
+        self.revs.get(key).copied()
     }
 
     /// What the row `key` shows now, with optimistic edits and reactions applied.
@@ -290,6 +326,13 @@ impl Timeline {
             editing: entry.edit_in_flight.is_some(),
             rev: entry.rev,
         })
+    }
+
+    /// Changes whenever [`Timeline::outline`] may have: rows added, removed, hidden or
+    /// moved, or a row's sender or creation time replaced. Edits, reactions and read marks
+    /// leave it, so a layout of thousands of rows is kept by comparing one number.
+    pub fn shape(&self) -> u64 {
+        self.shape
     }
 
     /// (key, sender id, created_at) of every shown row, for grouping and separators.
@@ -385,6 +428,9 @@ impl Timeline {
                 fresh.push(entry);
             }
         }
+        if !fresh.is_empty() {
+            self.shape += 1;
+        }
         self.entries.splice(0..0, fresh);
     }
 
@@ -434,9 +480,7 @@ impl Timeline {
         let newer = message.updated_at.unwrap_or(message.created_at)
             >= entry.message.updated_at.unwrap_or(entry.message.created_at);
         if newer {
-            entry.message = message;
-            entry.etag = etag;
-            self.bump(index);
+            self.set_message(index, message, etag);
         }
     }
 
@@ -456,6 +500,7 @@ impl Timeline {
             let mut entry = self.server_entry(message);
             entry.etag = etag;
             self.entries.insert(at, entry);
+            self.shape += 1;
             true
         }
     }
@@ -568,7 +613,7 @@ impl Timeline {
         self.held_echoes.retain(|m| m.id != id);
         match self.index_of_id(id) {
             Some(i) => {
-                let entry = self.entries.remove(i);
+                let entry = self.remove_entry(i);
                 self.keys.remove(id);
                 self.rev += 1;
                 if entry.deleting {
@@ -631,6 +676,7 @@ impl Timeline {
         let ticket = Self::ticket(&message);
         let entry = self.new_entry(client_id.to_owned(), message, Status::Sending);
         self.entries.push(entry);
+        self.shape += 1;
         Some(ticket)
     }
 
@@ -666,16 +712,17 @@ impl Timeline {
         }
         // A copy already shown (released echo, or a poll) merges into this row.
         if let Some(dup) = self.index_of_id(&message.id) {
-            self.entries.remove(dup);
+            self.remove_entry(dup);
         }
         let i = self.index_of_key(client_id).unwrap_or(i);
-        let mut entry = self.entries.remove(i);
+        let mut entry = self.remove_entry(i);
         self.keys.insert(message.id.clone(), client_id.to_owned());
         entry.message = message;
         entry.status = Status::Sent;
         entry.etag = etag;
         let at = self.server_end();
         self.entries.insert(at, entry);
+        self.shape += 1;
         self.bump(at);
         self.release_echoes();
     }
@@ -695,7 +742,7 @@ impl Timeline {
     pub fn discard(&mut self, client_id: &str) {
         if let Some(i) = self.index_of_key(client_id) {
             if self.entries[i].status == Status::Failed {
-                self.entries.remove(i);
+                self.remove_entry(i);
                 self.rev += 1;
             }
         }
@@ -788,10 +835,7 @@ impl Timeline {
     pub fn refresh(&mut self, message: Message, etag: Option<String>) {
         self.note_news(&message.id);
         if let Some(i) = self.index_of_id(&message.id) {
-            let entry = &mut self.entries[i];
-            entry.message = message;
-            entry.etag = etag;
-            self.bump(i);
+            self.set_message(i, message, etag);
         }
     }
 
@@ -822,13 +866,14 @@ impl Timeline {
         entry.deleting = true;
         let id = entry.message.id.clone();
         self.bump(i);
+        self.shape += 1;
         Some(id)
     }
 
     /// The delete succeeded: the row is gone for good.
     pub fn delete_confirmed(&mut self, key: &str) {
         if let Some(i) = self.index_of_key(key) {
-            let entry = self.entries.remove(i);
+            let entry = self.remove_entry(i);
             self.note_news(&entry.message.id);
             self.keys.remove(&entry.message.id);
             self.rev += 1;
@@ -841,6 +886,7 @@ impl Timeline {
             Some(i) if self.entries[i].deleting => {
                 self.entries[i].deleting = false;
                 self.bump(i);
+                self.shape += 1;
                 true
             }
             _ => false,

@@ -806,7 +806,7 @@ fn step<T>(
     reshapes: bool,
     step: impl FnOnce(&mut Timeline) -> T,
 ) -> T {
-    let (before, shape) = (views(t), outline(t));
+    let (before, shape, shape_rev) = (views(t), outline(t), t.shape());
     let result = step(t);
     let mut changed = false;
     for (view, rev) in views(t) {
@@ -824,8 +824,14 @@ fn step<T>(
         }
     }
     let reshaped = shape != outline(t);
+    let rows_moved = shape.0 != outline(t).0;
     assert!(changed || reshaped, "{name} changed nothing");
     assert_eq!(reshaped, reshapes, "{name}: outline changed: {reshaped}");
+    assert_eq!(
+        t.shape() != shape_rev,
+        rows_moved,
+        "{name}: the shape follows the outline's rows"
+    );
     result
 }
 
@@ -890,4 +896,105 @@ fn the_new_messages_line_goes_above_the_first_unread_message_from_others() {
     t.apply_updated(read(msg("m2", frank(), "new", 20)));
     t.apply_deleted("m3");
     assert_eq!(t.first_unread_key(), None);
+}
+
+/// Every row's revision, as `rev` answers it, is the row's own, and nothing else is kept.
+fn assert_revisions_follow_rows(t: &Timeline) {
+    assert_eq!(t.revs.len(), t.entries.len(), "one revision per row");
+    for entry in &t.entries {
+        assert_eq!(
+            t.rev(&entry.key),
+            Some(entry.rev),
+            "revision of {}",
+            entry.key
+        );
+    }
+}
+
+#[test]
+fn revisions_follow_every_row_through_pages_sends_and_deletes() {
+    let mut t = loaded(3, true);
+    assert_revisions_follow_rows(&t);
+    t.begin_older();
+    t.older_loaded(page(
+        vec![msg("o1", frank(), "a", -10), msg("m0", frank(), "t0", 0)],
+        true,
+    ));
+    assert_revisions_follow_rows(&t);
+    // The echo of a send whose answer was lost shows as a row of its own, then merges
+    // into the send's row when a retry is answered.
+    send(&mut t, "cid1", "hello");
+    t.apply_created(msg("s1", kevin(), "hello", 1001));
+    t.send_failed("cid1");
+    assert!(t.rev("s1").is_some(), "the echo is a row");
+    send(&mut t, "cid2", "again");
+    t.send_failed("cid2");
+    assert_revisions_follow_rows(&t);
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
+    assert_eq!(t.rev("s1"), None, "merged into the send's row");
+    assert_revisions_follow_rows(&t);
+    t.discard("cid2");
+    assert_eq!(t.rev("cid2"), None, "a discarded send has no revision");
+    t.apply_updated(updated(msg("m1", frank(), "t1", 10), "edited", 50));
+    t.delete_begin("m2");
+    t.delete_confirmed("m2");
+    t.apply_deleted("o1");
+    assert_revisions_follow_rows(&t);
+    assert_eq!(t.rev("m2"), None);
+    assert_eq!(t.rev("o1"), None);
+    let before = t.rev("m1");
+    t.apply_updated(updated(msg("m1", frank(), "t1", 10), "edited twice", 60));
+    assert!(t.rev("m1") > before, "a change raises the row's revision");
+}
+
+#[test]
+fn shape_changes_with_the_outline_and_only_then() {
+    let mut t = loaded(3, true);
+    let mut seen = (t.shape(), outline(&t).0);
+    let mut changes = 0;
+    let mut step = |t: &Timeline, outline_changes: bool| {
+        let now = (t.shape(), outline(t).0);
+        assert_eq!(
+            now.1 != seen.1,
+            outline_changes,
+            "the outline after step {changes}"
+        );
+        assert_eq!(
+            now.0 != seen.0,
+            outline_changes,
+            "the shape after step {changes}"
+        );
+        seen = now;
+        changes += 1;
+    };
+    t.begin_older();
+    t.older_loaded(page(vec![msg("o1", frank(), "a", -10)], true));
+    step(&t, true);
+    let mut read = msg("m2", frank(), "t2", 20);
+    read.read_at = Some(30);
+    read.updated_at = Some(30);
+    t.apply_updated(read);
+    step(&t, false);
+    t.apply_updated(updated(msg("m1", frank(), "t1", 10), "edited", 40));
+    step(&t, false);
+    t.react_begin("m1", "like");
+    step(&t, false);
+    t.edit_begin("m0", "mine now?");
+    step(&t, false);
+    send(&mut t, "cid1", "hello");
+    step(&t, true);
+    // The server's creation time replaces the one the row was sent with.
+    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
+    step(&t, true);
+    t.apply_created(msg("m3", frank(), "t3", 2000));
+    step(&t, true);
+    t.delete_begin("m1");
+    step(&t, true);
+    t.delete_failed("m1");
+    step(&t, true);
+    t.apply_deleted("m2");
+    step(&t, true);
+    // A server copy with another creation time moves the row in the outline.
+    t.refresh(msg("m3", frank(), "t3", 2500), None);
+    step(&t, true);
 }
