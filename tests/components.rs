@@ -14,7 +14,7 @@ use protocol_chat::views::conversation_list::{ConversationItem, ConversationList
 use protocol_chat::views::delete_dialog::DeleteDialog;
 use protocol_chat::views::edit_box::EditBox;
 use protocol_chat::views::error_banner::ErrorBanner;
-use protocol_chat::views::message_bubble::{row_signal, MessageBubble, RowMeta};
+use protocol_chat::views::message_bubble::{MessageBubble, RowMeta};
 use protocol_chat::views::reaction_bar::ReactionBar;
 use protocol_chat::views::reaction_picker::ReactionPicker;
 use protocol_chat::views::sign_in::SignIn;
@@ -510,6 +510,16 @@ fn own_message(text: &str) -> Message {
     m
 }
 
+/// The row `key` of the timeline of `actions`, as the feed gives it to its bubble.
+fn row_of(actions: ChatActions, key: &str) -> RwSignal<RowView> {
+    RwSignal::new(
+        actions
+            .timeline
+            .with_untracked(|t| t.row(key))
+            .expect("the row"),
+    )
+}
+
 /// Commands for a conversation holding `messages`, against an API nobody answers.
 fn actions_with(messages: Vec<Message>) -> ChatActions {
     let me = own_message("").contact;
@@ -540,7 +550,7 @@ fn avatars_load_from_the_api_and_only_from_safe_urls() {
         let actions = actions_with(vec![relative, hostile]);
         provide_context(actions);
         keys.map(|key| {
-            let row = row_signal(actions, key).expect("the row");
+            let row = row_of(actions, &key);
             view! { <MessageBubble row meta=RowMeta::default() own=false me="KevinMcCallister"/> }
         })
     })
@@ -568,7 +578,7 @@ async fn own_bubble_edits_picks_and_confirms_with_focus_where_it_belongs() {
     leptos::mount::mount_to(root.clone(), move || {
         let actions = actions_with(vec![message]);
         provide_context(actions);
-        let row = row_signal(actions, key).expect("the row");
+        let row = row_of(actions, &key);
         view! {
             <MessageBubble row meta=RowMeta::default() own=true me="KevinMcCallister"/>
         }

@@ -72,6 +72,11 @@ fn messages() -> Vec<Message> {
 /// Mounts the real feed over a timeline loaded with [`messages`], `has_more` telling
 /// whether older ones remain; returns the container once the effects have run.
 async fn mount_feed(has_more: bool) -> HtmlElement {
+    mount_feed_with_actions(has_more).await.0
+}
+
+/// [`mount_feed`], also returning the feed's commands, to change its timeline.
+async fn mount_feed_with_actions(has_more: bool) -> (HtmlElement, ChatActions) {
     let mut timeline = Timeline::new(kevin());
     let mut data = messages();
     data.reverse();
@@ -80,6 +85,8 @@ async fn mount_feed(has_more: bool) -> HtmlElement {
     let _ = root.style().set_property("height", "400px");
     let _ = root.style().set_property("display", "flex");
     let _ = root.style().set_property("flex-direction", "column");
+    let mounted = std::rc::Rc::new(std::cell::Cell::new(None));
+    let handed = mounted.clone();
     leptos::mount::mount_to(root.clone(), move || {
         let actions = ChatActions::new(
             Client::new("http://127.0.0.1:9/v1", "demo-kevin"),
@@ -88,11 +95,12 @@ async fn mount_feed(has_more: bool) -> HtmlElement {
             "KevinMcCallister".into(),
             RwSignal::new(false),
         );
+        handed.set(Some(actions));
         view! { <MessageList actions /> }
     })
     .forget();
     gloo_timers::future::TimeoutFuture::new(100).await;
-    root
+    (root, mounted.get().expect("the feed's commands"))
 }
 
 fn the_feed(root: &Element) -> Element {
@@ -129,6 +137,49 @@ async fn the_feed_holds_every_loaded_message_as_an_article_in_order() {
             "feed child <{tag}>"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn rendered_rows_follow_every_later_change_of_the_timeline() {
+    let (root, actions) = mount_feed_with_actions(false).await;
+    let feed = the_feed(&root);
+    let article = |id: &str| {
+        all(&feed, &format!("article[data-message-id=\"{id}\"]"))
+            .pop()
+            .unwrap_or_else(|| panic!("article {id}"))
+    };
+    // An edit from elsewhere reaches the row on screen.
+    let mut edited = message("m3", frank(), "changed later", DAY_ONE + 3_600);
+    edited.updated_at = Some(DAY_TWO + 600);
+    edited.edited_at = edited.updated_at;
+    actions.timeline.update(|t| {
+        t.apply_updated(edited);
+    });
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert!(text(&article("m3")).contains("changed later"));
+    // A new message moves every row's place in the set, and joins Frank's last group.
+    actions.timeline.update(|t| {
+        t.apply_created(message("m6", frank(), "one more", DAY_TWO + 120));
+    });
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    let sizes: Vec<String> = all(&feed, "article")
+        .iter()
+        .map(|a| attr(a, "aria-setsize"))
+        .collect();
+    assert_eq!(sizes, ["6"; 6], "every row knows the new size of the set");
+    assert_eq!(attr(&article("m6"), "aria-posinset"), "6");
+    assert!(
+        attr(&article("m6"), "class").contains("pc-msg--grouped"),
+        "the new row joins Frank's group"
+    );
+    // A deletion elsewhere moves the rows after it up by one.
+    actions.timeline.update(|t| {
+        t.apply_deleted("m2");
+    });
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert!(all(&feed, "article[data-message-id=\"m2\"]").is_empty());
+    assert_eq!(attr(&article("m3"), "aria-posinset"), "2");
+    assert_eq!(attr(&article("m6"), "aria-posinset"), "5");
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,7 @@
 //! Times in the reader's locale and time zone through the browser's `Intl`.
 
 use protocol_api::Timestamp;
+use std::cell::RefCell;
 
 fn date(ts: Timestamp) -> js_sys::Date {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts as f64 * 1000.0))
@@ -56,9 +57,30 @@ pub fn iso(ts: Timestamp) -> String {
     date(ts).to_iso_string().as_string().unwrap_or_default()
 }
 
+/// Seconds in a quarter of an hour: the offset of every time zone in use today, and
+/// every change of it, falls on a whole quarter hour of UTC.
+const QUARTER_HOUR: Timestamp = 900;
+
+thread_local! {
+    /// The zone's offset per quarter hour asked for so far, by quarter: the feed lays
+    /// thousands of rows out again when a page comes, and a `Date` for each would cost
+    /// milliseconds.
+    static OFFSETS: RefCell<Vec<(Timestamp, i64)>> = RefCell::default();
+}
+
 /// The local time zone's offset east of UTC at `ts`, in minutes.
 pub fn offset_east_minutes(ts: Timestamp) -> i64 {
-    -(date(ts).get_timezone_offset() as i64)
+    let quarter = ts.div_euclid(QUARTER_HOUR);
+    OFFSETS.with_borrow_mut(
+        |known| match known.binary_search_by_key(&quarter, |(q, _)| *q) {
+            Ok(i) => known[i].1,
+            Err(i) => {
+                let offset = -(date(quarter * QUARTER_HOUR).get_timezone_offset() as i64);
+                known.insert(i, (quarter, offset));
+                offset
+            }
+        },
+    )
 }
 
 /// Now, in Unix seconds.

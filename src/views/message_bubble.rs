@@ -30,21 +30,6 @@ pub struct RowMeta {
     pub setsize: i64,
 }
 
-/// The row `key` of the timeline of `actions`, read through one memo straight on the
-/// timeline: a row whose revision did not change is neither copied nor compared, and does
-/// not notify. A row that left the timeline keeps its last view until the feed removes it.
-pub fn row_signal(actions: ChatActions, key: String) -> Option<Signal<RowView>> {
-    let timeline = actions.timeline;
-    let initial = timeline.with_untracked(|t| t.row(&key))?;
-    let row = Memo::new_owning(move |last: Option<RowView>| {
-        timeline.with(|t| match (last, t.rev(&key)) {
-            (Some(last), rev) if rev.is_none_or(|rev| rev == last.rev) => (last, false),
-            _ => (t.row(&key).unwrap_or_else(|| initial.clone()), true),
-        })
-    });
-    Some(row.into())
-}
-
 /// A memo of one part of `row`, copied only when that part changed.
 fn part<T>(row: Signal<RowView>, read: impl Fn(&RowView) -> &T + Send + Sync + 'static) -> Memo<T>
 where

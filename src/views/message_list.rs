@@ -5,14 +5,14 @@
 use crate::actions::ChatActions;
 use crate::browser::time;
 use crate::core::format::{day_key, layout};
-use crate::core::timeline::Timeline;
+use crate::core::timeline::{RowView, Timeline};
 use crate::core::window::{self, Anchor, Heights, Span};
 use crate::views::day_line::DayLine;
 use crate::views::effect;
 use crate::views::feed_status::{FeedLine, FeedStatus};
 use crate::views::jump_to_latest::JumpToLatest;
 use crate::views::live_region::LiveRegion;
-use crate::views::message_bubble::{row_signal, MessageBubble, RowMeta};
+use crate::views::message_bubble::{MessageBubble, RowMeta};
 use crate::views::new_messages_line::NewMessagesLine;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -52,9 +52,9 @@ const READ_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 struct Rows {
     items: Vec<String>,
     meta: FxHashMap<String, (RowMeta, Option<i64>)>,
-    /// What they were laid out from, besides the keys: each row's sender id and
-    /// created_at, and whether older messages remain.
-    senders: Vec<(String, Timestamp)>,
+    /// What they were laid out from: the timeline's shape, and whether older messages
+    /// remain.
+    shape: u64,
     has_more: bool,
 }
 
@@ -89,20 +89,16 @@ impl Rows {
         Self {
             items,
             meta,
-            senders,
+            shape: timeline.shape(),
             has_more,
         }
     }
 
     /// True when `timeline` still has these rows: no row added, removed or moved, and the
-    /// beginning neither reached nor lost. Edits, reactions and read marks leave them.
+    /// beginning neither reached nor lost. Edits, reactions and read marks leave them
+    /// (and cost two comparisons, however many rows are loaded).
     fn still_fit(&self, timeline: &Timeline) -> bool {
-        let laid_out = self
-            .items
-            .iter()
-            .zip(&self.senders)
-            .map(|(key, (sender, ts))| (key.as_str(), sender.as_str(), *ts));
-        self.has_more == timeline.has_more() && timeline.outline().eq(laid_out)
+        self.shape == timeline.shape() && self.has_more == timeline.has_more()
     }
 }
 
@@ -137,6 +133,12 @@ struct FeedState {
     /// Just opened with new messages from others: the row under the "New messages" line,
     /// where the view opens once laid out if what is new does not fit on screen.
     open_at: Option<String>,
+    /// The rendered rows by key, with what each shows and where it sits: the feed's one
+    /// effect pushes every change to them. A row reading the timeline or the layout itself
+    /// would stay among their subscribers after it unmounted (reactive_graph 0.2 never
+    /// prunes a dead subscriber), and every later change would walk every row ever
+    /// rendered.
+    rendered: Vec<(String, RwSignal<RowView>, RwSignal<Place>)>,
     /// Announcements waiting for the live region.
     announcements: Vec<String>,
     /// The feed is not laid out (the phone layout shows the conversation list).
@@ -377,8 +379,31 @@ fn page_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// One row of the feed: the date line when it starts a day, and its message (read through
-/// [`row_signal`]: a row whose revision did not change is neither copied nor compared).
+/// Where a rendered row sits and what is drawn above it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Place {
+    meta: RowMeta,
+    /// The row starts a day: its time, for the date line above it.
+    day: Option<i64>,
+    /// The "New messages" line goes above the row.
+    first_new: bool,
+}
+
+impl Place {
+    /// The place of row `key` in `rows`, with the "New messages" line above `unread_from`.
+    fn of(rows: &Rows, unread_from: Option<&str>, key: &str) -> Self {
+        let (meta, day) = rows.meta.get(key).copied().unwrap_or_default();
+        Self {
+            meta,
+            day,
+            first_new: unread_from == Some(key),
+        }
+    }
+}
+
+/// One row of the feed: the date line when it starts a day, and its message. The feed
+/// pushes what the row shows and where it sits to the row's own signals (see
+/// [`FeedState::rendered`]).
 #[component]
 fn FeedRow(
     /// The row's key in the timeline.
@@ -389,18 +414,25 @@ fn FeedRow(
     rows: Memo<Rows>,
     /// The row the "New messages" line goes above.
     unread_from: RwSignal<Option<String>>,
+    /// The feed's bookkeeping, where the row's signals are kept while it is rendered.
+    state: Feed,
 ) -> impl IntoView {
-    let row = row_signal(actions, row_key.clone())?;
-    let own = actions
-        .timeline
-        .with_untracked(|t| row.with_untracked(|r| t.is_mine(&r.message)));
-    let at = row_key.clone();
-    let meta = Memo::new(move |_| rows.with(|r| r.meta.get(&at).map(|m| m.0).unwrap_or_default()));
-    let first_new = {
-        let key = row_key.clone();
-        Memo::new(move |_| unread_from.with(|u| u.as_deref() == Some(key.as_str())))
-    };
-    let day = Memo::new(move |_| rows.with(|r| r.meta.get(&row_key).and_then(|m| m.1)));
+    let (shown, own) = actions.timeline.with_untracked(|t| {
+        let shown = t.row(&row_key)?;
+        let own = t.is_mine(&shown.message);
+        Some((shown, own))
+    })?;
+    let now = rows
+        .with_untracked(|r| unread_from.with_untracked(|u| Place::of(r, u.as_deref(), &row_key)));
+    let row = RwSignal::new(shown);
+    let place = RwSignal::new(now);
+    state.update_value(|s| s.rendered.push((row_key, row, place)));
+    on_cleanup(move || {
+        state.try_update_value(|s| s.rendered.retain(|(_, r, _)| *r != row));
+    });
+    let meta = Memo::new(move |_| place.with(|p| p.meta));
+    let first_new = Memo::new(move |_| place.with(|p| p.first_new));
+    let day = Memo::new(move |_| place.with(|p| p.day));
     Some(view! {
         {move || day.get().map(|ts| view! { <DayLine ts /> })}
         {move || first_new.get().then(|| view! { <NewMessagesLine /> })}
@@ -832,6 +864,42 @@ pub fn MessageList(
         }
         now
     });
+    // What the rendered rows show and where they sit, pushed to those that changed: a
+    // revision compared per row, whatever the number of rows loaded.
+    effect(move || {
+        let changed: Vec<_> = timeline.with(|t| {
+            rows.with(|r| {
+                unread_from.with(|u| {
+                    state.with_value(|s| {
+                        s.rendered
+                            .iter()
+                            .filter_map(|(key, row, place)| {
+                                let edited = t
+                                    .rev(key)
+                                    .filter(|rev| {
+                                        row.try_with_untracked(|v| v.rev != *rev) == Some(true)
+                                    })
+                                    .and_then(|_| t.row(key));
+                                let now = Place::of(r, u.as_deref(), key);
+                                let moved = (place.try_with_untracked(|p| *p != now) == Some(true))
+                                    .then_some(now);
+                                (edited.is_some() || moved.is_some())
+                                    .then_some((*row, edited, *place, moved))
+                            })
+                            .collect()
+                    })
+                })
+            })
+        });
+        for (row, edited, place, moved) in changed {
+            if let Some(view) = edited {
+                row.try_set(view);
+            }
+            if let Some(now) = moved {
+                place.try_set(now);
+            }
+        }
+    });
     // Every new message from others is announced once.
     effect(move || {
         if actions.announcements.with(|a| a.is_empty()) {
@@ -875,7 +943,7 @@ pub fn MessageList(
                 <For
                     each=move || shown.get()
                     key=String::clone
-                    children=move |row_key| view! { <FeedRow row_key actions rows unread_from /> }
+                    children=move |row_key| view! { <FeedRow row_key actions rows unread_from state /> }
                 />
                 <div
                     class="pc-feed__spacer"
