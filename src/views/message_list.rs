@@ -145,6 +145,38 @@ struct FeedState {
     hidden: bool,
 }
 
+/// A rendered row's signals, with its new view and its new place where they changed.
+type RowChange = (
+    RwSignal<RowView>,
+    Option<RowView>,
+    RwSignal<Place>,
+    Option<Place>,
+);
+
+impl FeedState {
+    /// The rendered rows whose view or place differs from `timeline`, `rows` and the
+    /// "New messages" row `unread_from`.
+    fn changed_rows(
+        &self,
+        timeline: &Timeline,
+        rows: &Rows,
+        unread_from: Option<&str>,
+    ) -> Vec<RowChange> {
+        self.rendered
+            .iter()
+            .filter_map(|(key, row, place)| {
+                let edited = timeline
+                    .rev(key)
+                    .filter(|rev| row.try_with_untracked(|v| v.rev != *rev) == Some(true))
+                    .and_then(|_| timeline.row(key));
+                let now = Place::of(rows, unread_from, key);
+                let moved = (place.try_with_untracked(|p| *p != now) == Some(true)).then_some(now);
+                (edited.is_some() || moved.is_some()).then_some((*row, edited, *place, moved))
+            })
+            .collect()
+    }
+}
+
 /// The feed's bookkeeping.
 type Feed = StoredValue<FeedState, LocalStorage>;
 
@@ -867,30 +899,9 @@ pub fn MessageList(
     // What the rendered rows show and where they sit, pushed to those that changed: a
     // revision compared per row, whatever the number of rows loaded.
     effect(move || {
-        let changed: Vec<_> = timeline.with(|t| {
-            rows.with(|r| {
-                unread_from.with(|u| {
-                    state.with_value(|s| {
-                        s.rendered
-                            .iter()
-                            .filter_map(|(key, row, place)| {
-                                let edited = t
-                                    .rev(key)
-                                    .filter(|rev| {
-                                        row.try_with_untracked(|v| v.rev != *rev) == Some(true)
-                                    })
-                                    .and_then(|_| t.row(key));
-                                let now = Place::of(r, u.as_deref(), key);
-                                let moved = (place.try_with_untracked(|p| *p != now) == Some(true))
-                                    .then_some(now);
-                                (edited.is_some() || moved.is_some())
-                                    .then_some((*row, edited, *place, moved))
-                            })
-                            .collect()
-                    })
-                })
-            })
-        });
+        let unread = unread_from.get();
+        let changed = timeline
+            .with(|t| rows.with(|r| state.with_value(|s| s.changed_rows(t, r, unread.as_deref()))));
         for (row, edited, place, moved) in changed {
             if let Some(view) = edited {
                 row.try_set(view);

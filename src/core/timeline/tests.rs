@@ -949,52 +949,34 @@ fn revisions_follow_every_row_through_pages_sends_and_deletes() {
 
 #[test]
 fn shape_changes_with_the_outline_and_only_then() {
+    // `step` checks the shape against the outline at every step.
     let mut t = loaded(3, true);
-    let mut seen = (t.shape(), outline(&t).0);
-    let mut changes = 0;
-    let mut step = |t: &Timeline, outline_changes: bool| {
-        let now = (t.shape(), outline(t).0);
-        assert_eq!(
-            now.1 != seen.1,
-            outline_changes,
-            "the outline after step {changes}"
-        );
-        assert_eq!(
-            now.0 != seen.0,
-            outline_changes,
-            "the shape after step {changes}"
-        );
-        seen = now;
-        changes += 1;
-    };
-    t.begin_older();
-    t.older_loaded(page(vec![msg("o1", frank(), "a", -10)], true));
-    step(&t, true);
+    step(&mut t, "older page", true, |t| {
+        t.begin_older();
+        t.older_loaded(page(vec![msg("o1", frank(), "a", -10)], true));
+    });
     let mut read = msg("m2", frank(), "t2", 20);
     read.read_at = Some(30);
     read.updated_at = Some(30);
-    t.apply_updated(read);
-    step(&t, false);
-    t.apply_updated(updated(msg("m1", frank(), "t1", 10), "edited", 40));
-    step(&t, false);
-    t.react_begin("m1", "like");
-    step(&t, false);
-    t.edit_begin("m0", "mine now?");
-    step(&t, false);
-    send(&mut t, "cid1", "hello");
-    step(&t, true);
+    step(&mut t, "read mark", false, |t| t.apply_updated(read));
+    step(&mut t, "edit from elsewhere", false, |t| {
+        t.apply_updated(updated(msg("m1", frank(), "t1", 10), "edited", 40))
+    });
+    step(&mut t, "reaction", false, |t| t.react_begin("m1", "like"));
+    step(&mut t, "edit", false, |t| t.edit_begin("m0", "mine now?"));
+    step(&mut t, "send", true, |t| send(t, "cid1", "hello"));
     // The server's creation time replaces the one the row was sent with.
-    t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None);
-    step(&t, true);
-    t.apply_created(msg("m3", frank(), "t3", 2000));
-    step(&t, true);
-    t.delete_begin("m1");
-    step(&t, true);
-    t.delete_failed("m1");
-    step(&t, true);
-    t.apply_deleted("m2");
-    step(&t, true);
+    step(&mut t, "send confirmed", true, |t| {
+        t.send_confirmed("cid1", msg("s1", kevin(), "hello", 1001), None)
+    });
+    step(&mut t, "new message", true, |t| {
+        t.apply_created(msg("m3", frank(), "t3", 2000))
+    });
+    step(&mut t, "delete", true, |t| t.delete_begin("m1"));
+    step(&mut t, "delete fails", true, |t| t.delete_failed("m1"));
+    step(&mut t, "deleted elsewhere", true, |t| t.apply_deleted("m2"));
     // A server copy with another creation time moves the row in the outline.
-    t.refresh(msg("m3", frank(), "t3", 2500), None);
-    step(&t, true);
+    step(&mut t, "refresh", true, |t| {
+        t.refresh(msg("m3", frank(), "t3", 2500), None)
+    });
 }
